@@ -1,0 +1,81 @@
+"""The Lambda entry point behind every :class:`faaskit.Handler`: decode, run, encode.
+
+Decoders are tried in order, user-registered ones first. HTTP decoders are loaded eagerly;
+the modules for other trigger families load only when an event is not HTTP, so an HTTP
+function never imports them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from typing import Any
+
+from faaskit._dispatch import Decoder, _user, find_decoder
+from faaskit._invoke import run
+from faaskit.exceptions import HTTPError
+from faaskit_aws.context import from_lambda
+from faaskit_aws.http import DECODERS as HTTP_DECODERS
+
+__all__ = ["decoders", "invoke"]
+
+# Trigger-family modules after HTTP, in dispatch order; each exposes DECODERS.
+FAMILY_MODULES = ("message", "blob", "event", "schedule", "stream")
+
+_table: list[Decoder] = list(HTTP_DECODERS)
+_loaded = [False]
+_last: list[Decoder] = [HTTP_DECODERS[0]]
+
+
+def decoders() -> Sequence[Decoder]:
+    """Every built-in AWS decoder, in dispatch order (loads all trigger families)."""
+    if not _loaded[0]:
+        for name in FAMILY_MODULES:
+            try:
+                module = importlib.import_module(f"faaskit_aws.{name}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"faaskit_aws.{name}":
+                    raise
+                continue
+            _table.extend(module.DECODERS)
+        _loaded[0] = True
+    return _table
+
+
+def identify(raw: Any) -> str:
+    """Name the AWS source of an event faaskit does not normalize."""
+    try:
+        sources = importlib.import_module("faaskit_aws.sources")
+    except ModuleNotFoundError:
+        return "unknown"
+    return str(sources.identify(raw))
+
+
+def _decoder_for(raw: Any) -> Decoder:
+    # Built-in decoders recognise mutually exclusive shapes, so the last one that matched
+    # can be tried first; user decoders take precedence, so not while any are registered.
+    last = _last[0]
+    if not _user["aws"] and last.recognise(raw):
+        return last
+    decoder = None
+    if not _loaded[0]:
+        decoder = next((d for d in (*_user["aws"], *HTTP_DECODERS) if d.recognise(raw)), None)
+    if decoder is None:
+        decoder = find_decoder(raw, "aws", decoders(), identify)
+    _last[0] = decoder
+    return decoder
+
+
+def invoke(handler: Any, event: Any, lambda_context: Any) -> Any:
+    """Run ``handler`` for one Lambda invocation and return the native response."""
+    ctx = from_lambda(lambda_context, handler.name)
+    if handler.raw:
+        return handler.call(event, ctx)
+    decoder = _decoder_for(event)
+    try:
+        portable = decoder.decode(event, ctx)
+    except HTTPError as exc:
+        from faaskit._invoke import error_response
+
+        return decoder.encode(error_response(exc), event)
+    return decoder.encode(run(handler, portable, ctx, source=decoder.source), event)

@@ -1,0 +1,132 @@
+"""faaskit: write one serverless handler, deploy it unchanged to AWS Lambda and Azure Functions.
+
+>>> import faaskit
+>>> @faaskit.handler(faaskit.http("GET", "/items/{item_id}"))
+... def get_item(req, ctx):
+...     return {"id": req.path_params["item_id"]}
+
+Cold start is a product feature: only what an HTTP handler needs is imported eagerly; every
+other public name is loaded on first use (``__getattr__`` below).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from faaskit._context import Context
+from faaskit._handler import Handler, handler
+from faaskit._http import HttpRequest
+from faaskit._multidict import Headers, MultiDict
+from faaskit._response import Response
+from faaskit._routes import http
+from faaskit._trigger import Trigger
+from faaskit.exceptions import (
+    BadRequestError,
+    ConfigurationError,
+    FaaskitError,
+    ForbiddenError,
+    HTTPError,
+    InvalidEventError,
+    MethodNotAllowedError,
+    NotFoundError,
+    TriggerMismatchError,
+    UnauthorizedError,
+    UnsupportedEventError,
+)
+
+if TYPE_CHECKING:
+    from faaskit._cloudevent import CloudEvent
+    from faaskit._cookie import Cookie
+    from faaskit._dispatch import Decoder, register_decoder
+    from faaskit._events import (
+        BatchResult,
+        BlobEvent,
+        Message,
+        MessageBatch,
+        Record,
+        RecordBatch,
+        ScheduleEvent,
+    )
+    from faaskit._principal import Principal
+    from faaskit._triggers import blob, events, queue, schedule, stream, topic
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BadRequestError",
+    "BatchResult",
+    "BlobEvent",
+    "CloudEvent",
+    "ConfigurationError",
+    "Context",
+    "Cookie",
+    "Decoder",
+    "FaaskitError",
+    "ForbiddenError",
+    "HTTPError",
+    "Handler",
+    "Headers",
+    "HttpRequest",
+    "InvalidEventError",
+    "Message",
+    "MessageBatch",
+    "MethodNotAllowedError",
+    "MultiDict",
+    "NotFoundError",
+    "Principal",
+    "Record",
+    "RecordBatch",
+    "Response",
+    "ScheduleEvent",
+    "Trigger",
+    "TriggerMismatchError",
+    "UnauthorizedError",
+    "UnsupportedEventError",
+    "blob",
+    "events",
+    "handler",
+    "http",
+    "queue",
+    "register_decoder",
+    "schedule",
+    "stream",
+    "topic",
+]
+
+_LAZY = {
+    "BatchResult": "faaskit._events",
+    "BlobEvent": "faaskit._events",
+    "CloudEvent": "faaskit._cloudevent",
+    "Cookie": "faaskit._cookie",
+    "Decoder": "faaskit._dispatch",
+    "Message": "faaskit._events",
+    "MessageBatch": "faaskit._events",
+    "Principal": "faaskit._principal",
+    "Record": "faaskit._events",
+    "RecordBatch": "faaskit._events",
+    "ScheduleEvent": "faaskit._events",
+    "blob": "faaskit._triggers",
+    "events": "faaskit._triggers",
+    "queue": "faaskit._triggers",
+    "register_decoder": "faaskit._dispatch",
+    "schedule": "faaskit._triggers",
+    "stream": "faaskit._triggers",
+    "topic": "faaskit._triggers",
+}
+_SUBMODULES = frozenset({"cli", "deploy", "storage", "testing"})
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f"faaskit.{name}")
+    raise AttributeError(f"module 'faaskit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

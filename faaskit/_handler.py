@@ -1,0 +1,111 @@
+"""``faaskit.handler``: the one decorator, and the ``Handler`` object it returns."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, overload
+
+from faaskit._context import Context, local_context
+from faaskit._trigger import Trigger
+from faaskit.exceptions import ConfigurationError
+
+__all__ = ["Handler", "handler"]
+
+_aws_invoke: list[Callable[[Handler, Any, Any], Any]] = []
+_loop: list[Any] = []
+
+
+def _run_coroutine(coro: Any) -> Any:
+    import asyncio
+
+    if not _loop or _loop[0].is_closed():
+        _loop[:] = [asyncio.new_event_loop()]
+    return _loop[0].run_until_complete(coro)
+
+
+class Handler:
+    """A portable handler.
+
+    - ``handler(event, context)`` with a native AWS event is a valid AWS Lambda handler;
+    - ``handler(portable_event, ctx=None)`` calls the function directly (unit tests);
+    - ``faaskit_azure.function_app(handler)`` registers it in an Azure ``FunctionApp``.
+    """
+
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        trigger: Trigger | None = None,
+        *,
+        name: str | None = None,
+        raw: bool = False,
+    ) -> None:
+        if not callable(func):
+            raise ConfigurationError(f"faaskit.handler needs a function, got {func!r}")
+        if trigger is not None and not isinstance(trigger, Trigger):
+            raise ConfigurationError(
+                f"handler {getattr(func, '__qualname__', func)!r}: {trigger!r} is not a trigger "
+                "declaration; use faaskit.http(...), faaskit.queue(...), ..."
+            )
+        self.func = func
+        self.trigger = trigger
+        self.name: str = name or str(getattr(func, "__name__", "handler"))
+        self.raw = raw
+        self.is_async = inspect.iscoroutinefunction(func)
+        functools.update_wrapper(self, func)
+
+    def __repr__(self) -> str:
+        return f"<faaskit.Handler {self.name} trigger={self.trigger!r}>"
+
+    def __call__(self, event: Any, context: Any = None) -> Any:
+        if type(event) not in _JSON_TYPES:
+            ctx = context if isinstance(context, Context) else local_context(self.name)
+            return self.call(event, ctx)
+        if not _aws_invoke:
+            from faaskit_aws.invoke import invoke
+
+            _aws_invoke.append(invoke)
+        return _aws_invoke[0](self, event, context)
+
+    def call(self, event: Any, ctx: Context) -> Any:
+        """Run the function on one (portable or raw) event, awaiting it when it is async."""
+        result = self.func(event, ctx)
+        if self.is_async:
+            return _run_coroutine(result)
+        return result
+
+    async def acall(self, event: Any, ctx: Context) -> Any:
+        """Run the function from async code."""
+        result = self.func(event, ctx)
+        if self.is_async:
+            return await result
+        return result
+
+
+# Lambda hands a handler JSON; anything else is a portable event called directly.
+_JSON_TYPES = frozenset({dict, list, str, int, float, bool, type(None)})
+
+
+@overload
+def handler(trigger: Callable[..., Any]) -> Handler: ...
+@overload
+def handler(
+    trigger: Trigger | None = None, *, name: str | None = None, raw: bool = False
+) -> Callable[[Callable[..., Any]], Handler]: ...
+
+
+def handler(
+    trigger: Trigger | Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    raw: bool = False,
+) -> Handler | Callable[[Callable[..., Any]], Handler]:
+    """Make a portable handler: ``@faaskit.handler`` or ``@faaskit.handler(faaskit.http(...))``."""
+    if callable(trigger) and not isinstance(trigger, Trigger):
+        return Handler(trigger)
+
+    def decorate(func: Callable[..., Any]) -> Handler:
+        return Handler(func, trigger, name=name, raw=raw)
+
+    return decorate

@@ -1,0 +1,72 @@
+"""The portable HTTP request."""
+
+from __future__ import annotations
+
+import json as _json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from faaskit._multidict import Headers, MultiDict
+from faaskit.exceptions import BadRequestError
+
+if TYPE_CHECKING:
+    from faaskit._principal import Principal
+
+__all__ = ["HttpRequest"]
+
+
+@attrs.frozen(kw_only=True)
+class HttpRequest:
+    """An HTTP request, identical whichever cloud or gateway delivered it.
+
+    ``path`` never carries the API stage; ``route`` is the route template that matched
+    (``/items/{item_id}``) when one is known; ``body`` is already base64-decoded.
+    """
+
+    method: str
+    path: str
+    route: str | None = None
+    path_params: Mapping[str, str] = attrs.field(factory=dict)
+    query: MultiDict = attrs.field(factory=MultiDict)
+    headers: Headers = attrs.field(factory=Headers)
+    cookies: Mapping[str, str] = attrs.field(factory=dict)
+    body: bytes = b""
+    source_ip: str | None = None
+    principal: Principal | None = None
+    request_id: str | None = None
+    raw: Any = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8 (invalid bytes replaced)."""
+        return self.body.decode("utf-8", "replace")
+
+    @property
+    def content_type(self) -> str | None:
+        """The media type of the body, without parameters."""
+        value = self.headers.get("content-type")
+        return value.split(";", 1)[0].strip().lower() if value else None
+
+    def json(self) -> Any:
+        """The body parsed as JSON; a body that is not JSON raises :class:`BadRequestError`."""
+        if not self.body:
+            raise BadRequestError("request body is empty, expected JSON")
+        try:
+            return _json.loads(self.body)
+        except ValueError as exc:
+            raise BadRequestError(f"request body is not valid JSON: {exc}") from exc
+
+    def to_cloudevent(self) -> dict[str, Any]:
+        """This request as a CloudEvents 1.0 JSON structure."""
+        from faaskit._cloudevent import structure
+
+        return structure(
+            id=self.request_id or "",
+            source=self.path,
+            type="io.faaskit.http.request",
+            data=self.body,
+            content_type=self.headers.get("content-type"),
+            extensions={"httpmethod": self.method.lower()},
+        )

@@ -1,0 +1,162 @@
+"""The portable HTTP response, and the rules that turn return values into responses."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json as _json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from faaskit._cookie import Cookie
+
+__all__ = ["Response", "to_response"]
+
+_JSON = "application/json"
+
+
+def _bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, bytearray | memoryview):
+        return bytes(body)
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    raise TypeError(f"Response body must be bytes or str, not {type(body).__name__}")
+
+
+@attrs.frozen(kw_only=True, init=False)
+class Response:
+    """An HTTP response. ``body`` is bytes; ``str`` is encoded as UTF-8.
+
+    ``headers`` maps name to value (a list value sends the header several times);
+    ``cookies`` maps name to a value string or a :class:`Cookie`.
+    """
+
+    body: bytes
+    status: int
+    headers: Mapping[str, str | list[str]]
+    cookies: Mapping[str, str | Cookie]
+    content_type: str | None
+
+    def __init__(
+        self,
+        body: bytes | str | None = b"",
+        *,
+        status: int = 200,
+        headers: Mapping[str, str | list[str]] | None = None,
+        cookies: Mapping[str, str | Cookie] | None = None,
+        content_type: str | None = None,
+    ) -> None:
+        if content_type is None and isinstance(body, str) and body:
+            content_type = "text/plain; charset=utf-8"
+        self.__attrs_init__(
+            body=_bytes(body),
+            status=status,
+            headers=headers if headers is not None else {},
+            cookies=cookies if cookies is not None else {},
+            content_type=content_type,
+        )
+
+    @classmethod
+    def json(
+        cls,
+        data: Any,
+        *,
+        status: int = 200,
+        headers: Mapping[str, str | list[str]] | None = None,
+        cookies: Mapping[str, str | Cookie] | None = None,
+    ) -> Response:
+        """A response whose body is ``data`` serialised as JSON."""
+        return cls(
+            _dumps(data),
+            status=status,
+            headers=headers,
+            cookies=cookies,
+            content_type=_JSON,
+        )
+
+    @property
+    def text(self) -> str:
+        """The body decoded as UTF-8."""
+        return self.body.decode("utf-8", "replace")
+
+    def header_items(self) -> list[tuple[str, str]]:
+        """Every header to send, ``Content-Type`` first when set; cookies excluded."""
+        items: list[tuple[str, str]] = []
+        if self.content_type and not any(k.lower() == "content-type" for k in self.headers):
+            items.append(("Content-Type", self.content_type))
+        for name, value in self.headers.items():
+            if isinstance(value, str):
+                items.append((name, value))
+            else:
+                items.extend((name, v) for v in value)
+        return items
+
+    def set_cookie_headers(self) -> list[str]:
+        """The ``Set-Cookie`` header values for :attr:`cookies`."""
+        return [
+            f"{name}={value}" if isinstance(value, str) else value.header(name)
+            for name, value in self.cookies.items()
+        ]
+
+    @property
+    def is_binary(self) -> bool:
+        """True when the body must travel base64-encoded (not text, JSON, XML, ...)."""
+        if not self.body:
+            return False
+        media = (self.content_type or self._header("content-type") or "").lower()
+        if media.startswith("text/") or "json" in media or "xml" in media:
+            return False
+        return not media.startswith(("application/javascript", "application/x-www-form-urlencoded"))
+
+    def _header(self, name: str) -> str | None:
+        for key, value in self.headers.items():
+            if key.lower() == name:
+                return value if isinstance(value, str) else (value[0] if value else None)
+        return None
+
+
+def _dumps(data: Any) -> bytes:
+    return _json.dumps(data, separators=(",", ":"), default=_default).encode()
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, _dt.datetime | _dt.date):
+        return value.isoformat()
+    if attrs.has(type(value)):
+        return attrs.asdict(value)
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    import decimal
+
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def to_response(result: Any) -> Response:
+    """Apply the return-value rules: Response as is, dict/list JSON, str text, bytes binary,
+    None 204.
+    """
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return Response(status=204)
+    if isinstance(result, dict | list):
+        return Response(_dumps(result), content_type=_JSON)
+    if isinstance(result, str):
+        return Response(result, content_type="text/plain; charset=utf-8")
+    if isinstance(result, bytes | bytearray | memoryview):
+        return Response(bytes(result), content_type="application/octet-stream")
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], int):
+        inner = to_response(result[0])
+        return attrs.evolve(inner, status=result[1])
+    raise TypeError(
+        f"handler returned {type(result).__name__}; return a faaskit.Response, dict, list, "
+        "str, bytes or None"
+    )

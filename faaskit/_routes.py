@@ -1,0 +1,112 @@
+"""HTTP trigger declarations and route templates (``/items/{item_id}``, ``/files/{path+}``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import attrs
+
+from faaskit._trigger import Trigger
+from faaskit.exceptions import ConfigurationError
+
+__all__ = ["Http", "http"]
+
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}")
+_ROUTE_CHARS = re.compile(r"^/[A-Za-z0-9._~!$&'()*,;=:@%/{}+-]*$")
+
+
+def _methods(methods: str | Iterable[str]) -> tuple[str, ...]:
+    items = [methods] if isinstance(methods, str) else list(methods)
+    out: list[str] = []
+    for item in items:
+        for method in str(item).replace(",", " ").split():
+            name = method.upper()
+            if name in ("*", "ANY"):
+                return ("ANY",)
+            if name not in HTTP_METHODS:
+                raise ConfigurationError(
+                    f"unknown HTTP method {method!r}; use one of {sorted(HTTP_METHODS)} or 'ANY'"
+                )
+            if name not in out:
+                out.append(name)
+    if not out:
+        raise ConfigurationError("an http trigger needs at least one method")
+    return tuple(out)
+
+
+def _route_regex(route: str) -> re.Pattern[str]:
+    if not _ROUTE_CHARS.match(route):
+        raise ConfigurationError(
+            f"invalid route {route!r}: it must start with '/' and be a URL path"
+        )
+    names: list[str] = []
+    pattern = ""
+    pos = 0
+    for found in _PARAM.finditer(route):
+        name, greedy = found.group(1), found.group(2)
+        if name in names:
+            raise ConfigurationError(f"invalid route {route!r}: parameter {{{name}}} repeats")
+        if greedy and found.end() != len(route):
+            raise ConfigurationError(f"invalid route {route!r}: {{{name}+}} must come last")
+        names.append(name)
+        pattern += re.escape(route[pos : found.start()])
+        pattern += f"(?P<{name}>.+)" if greedy else f"(?P<{name}>[^/]+)"
+        pos = found.end()
+    rest = route[pos:]
+    if "{" in rest or "}" in rest:
+        raise ConfigurationError(f"invalid route {route!r}: unbalanced or invalid {{parameter}}")
+    pattern += re.escape(rest)
+    return re.compile(f"^{pattern}/?$" if route != "/" else "^/$")
+
+
+@attrs.frozen(kw_only=True)
+class Http(Trigger):
+    """An HTTP route: ``methods`` (``("ANY",)`` for all) and a ``route`` template whose
+    ``{name}`` segments become path parameters (``{name+}`` matches the rest of the path).
+
+    ``auth`` is None/``"none"``, ``"iam"``, ``"api_key"``, ``"function"``, or a mapping such as
+    ``{"jwt": {"issuer": ..., "audience": [...]}}``; ``cors`` is True, or a mapping of
+    ``origins``, ``methods``, ``headers``, ``max_age``, ``credentials``.
+    """
+
+    kind: ClassVar[str] = "http"
+    methods: tuple[str, ...]
+    route: str
+    auth: str | Mapping[str, Any] | None = None
+    cors: bool | Mapping[str, Any] | None = None
+    throttle: Mapping[str, Any] | None = None
+    _regex: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_regex", _route_regex(self.route))
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """The names of the route's path parameters, in order."""
+        return tuple(m.group(1) for m in _PARAM.finditer(self.route))
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """The path parameters when ``path`` fits the route template, else None."""
+        found = self._regex.match(path)
+        return found.groupdict() if found else None
+
+    def allows(self, method: str) -> bool:
+        """Whether requests with ``method`` reach this route."""
+        return self.methods[0] == "ANY" or method.upper() in self.methods
+
+
+def http(
+    methods: str | Iterable[str],
+    route: str,
+    *,
+    auth: str | Mapping[str, Any] | None = None,
+    cors: bool | Mapping[str, Any] | None = None,
+    throttle: Mapping[str, Any] | None = None,
+) -> Http:
+    """Declare an HTTP trigger: ``http("GET", "/items/{item_id}")``."""
+    if not isinstance(route, str):
+        raise ConfigurationError(f"route must be a string, got {route!r}")
+    return Http(methods=_methods(methods), route=route, auth=auth, cors=cors, throttle=throttle)

@@ -1,0 +1,149 @@
+"""Every error faaskit raises, under one root: :class:`FaaskitError`.
+
+Each exception also subclasses the builtin it means (``ValueError``, ``KeyError``, ...), so
+code that catches the builtin keeps working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+__all__ = [
+    "AccessDenied",
+    "BadRequestError",
+    "BlobNotFound",
+    "ConfigurationError",
+    "FaaskitError",
+    "ForbiddenError",
+    "HTTPError",
+    "InvalidEventError",
+    "MethodNotAllowedError",
+    "NotFoundError",
+    "StorageError",
+    "TriggerMismatchError",
+    "UnauthorizedError",
+    "UnsupportedEventError",
+]
+
+
+class FaaskitError(Exception):
+    """Root of every error faaskit raises."""
+
+
+class ConfigurationError(FaaskitError, ValueError):
+    """A declaration (trigger, route, schedule, setting) is invalid; the message names it."""
+
+
+class UnsupportedEventError(FaaskitError, ValueError):
+    """The handler received an event it cannot take.
+
+    ``source`` names what faaskit recognised (``"cognito"``, ``"unknown"``, ...).
+    """
+
+    def __init__(self, message: str, *, source: str = "unknown") -> None:
+        super().__init__(message)
+        self.source = source
+
+
+class TriggerMismatchError(UnsupportedEventError):
+    """A handler declared for one trigger kind received an event of another kind."""
+
+    def __init__(self, message: str, *, source: str = "unknown", expected: str, got: str) -> None:
+        super().__init__(message, source=source)
+        self.expected = expected
+        self.got = got
+
+
+class InvalidEventError(FaaskitError, ValueError):
+    """An event of a recognised source is malformed; ``field`` names the part at fault."""
+
+    def __init__(self, message: str, *, source: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.source = source
+        self.field = field
+
+
+class HTTPError(FaaskitError):
+    """Raise from an HTTP handler to answer with ``status`` and a JSON ``{"message": ...}``."""
+
+    status: int = 500
+
+    def __init__(
+        self,
+        status: int | None = None,
+        message: str | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if status is not None:
+            self.status = status
+        if message is None:
+            from http import HTTPStatus
+
+            try:
+                message = HTTPStatus(self.status).phrase
+            except ValueError:
+                message = "Error"
+        super().__init__(message)
+        self.message = message
+        self.headers: Mapping[str, str] = dict(headers or {})
+
+
+class BadRequestError(HTTPError, ValueError):
+    """400: the request itself is malformed (bad base64 body, body that is not JSON, ...)."""
+
+    status = 400
+
+    def __init__(self, message: str | None = None, **kwargs: Mapping[str, str]) -> None:
+        super().__init__(400, message, **kwargs)
+
+
+class UnauthorizedError(HTTPError, PermissionError):
+    """401: the caller is not authenticated."""
+
+    status = 401
+
+    def __init__(self, message: str | None = None, **kwargs: Mapping[str, str]) -> None:
+        super().__init__(401, message, **kwargs)
+
+
+class ForbiddenError(HTTPError, PermissionError):
+    """403: the caller may not do this."""
+
+    status = 403
+
+    def __init__(self, message: str | None = None, **kwargs: Mapping[str, str]) -> None:
+        super().__init__(403, message, **kwargs)
+
+
+class NotFoundError(HTTPError, LookupError):
+    """404: no such resource or route."""
+
+    status = 404
+
+    def __init__(self, message: str | None = None, **kwargs: Mapping[str, str]) -> None:
+        super().__init__(404, message, **kwargs)
+
+
+class MethodNotAllowedError(HTTPError):
+    """405: the route exists but not for this method."""
+
+    status = 405
+
+    def __init__(self, message: str | None = None, **kwargs: Mapping[str, str]) -> None:
+        super().__init__(405, message, **kwargs)
+
+
+class StorageError(FaaskitError, OSError):
+    """A storage or queue backend failed; the SDK's own error is kept as ``__cause__``."""
+
+
+class BlobNotFound(StorageError, KeyError):
+    """The object or container does not exist."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "blob not found"
+
+
+class AccessDenied(StorageError, PermissionError):
+    """The backend refused the credentials or the operation."""
