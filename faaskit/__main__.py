@@ -1,0 +1,5 @@
+import sys
+
+from faaskit.cli import main
+
+sys.exit(main())
