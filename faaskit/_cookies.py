@@ -1,10 +1,10 @@
-"""Parsing of ``Cookie`` request headers and ``name=value`` cookie lists."""
+"""Request cookies: parsed from ``Cookie`` headers or ``name=value`` lists, on first access."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
-__all__ = ["parse_cookies"]
+__all__ = ["Cookies", "parse_cookies"]
 
 
 def parse_cookies(values: Iterable[str]) -> dict[str, str]:
@@ -25,3 +25,39 @@ def parse_cookies(values: Iterable[str]) -> dict[str, str]:
                 value = value[1:-1]
             cookies[name] = value
     return cookies
+
+
+class Cookies(Mapping[str, str]):
+    """The cookies of a request, an immutable mapping parsed when first read."""
+
+    __slots__ = ("_items", "_source")
+
+    def __init__(self, source: Iterable[str] = ()) -> None:
+        self._items: dict[str, str] | None = None
+        self._source: Iterable[str] | None = source
+
+    def _d(self) -> dict[str, str]:
+        if self._items is None:
+            self._items = parse_cookies(self._source or ())
+            self._source = None
+        return self._items
+
+    def __getitem__(self, name: str) -> str:
+        return self._d()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d())
+
+    def __len__(self) -> int:
+        return len(self._d())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._d() == dict(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._d().items()))
+
+    def __repr__(self) -> str:
+        return f"Cookies({self._d()!r})"

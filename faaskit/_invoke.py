@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from faaskit._context import Context
+from faaskit._handler import _run_coroutine
 from faaskit._http import HttpRequest
 from faaskit._response import Response, to_response
 from faaskit._routes import Http
@@ -79,27 +80,33 @@ def run_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
     """Run an HTTP handler; always returns a :class:`Response`."""
     trigger = handler.trigger
     try:
-        if isinstance(trigger, Http):
-            if not trigger.allows(request.method):
+        if trigger is not None:
+            if trigger.methods[0] != "ANY" and request.method not in trigger.methods:
                 raise MethodNotAllowedError(
                     f"{request.method} is not allowed on {trigger.route}",
                     headers={"Allow": ", ".join(trigger.methods)},
                 )
             if request.route is None or (trigger.params and not request.path_params):
-                params = trigger.match(request.path)
-                if params is None and trigger.params and not request.path_params:
-                    raise NotFoundError(f"{request.path} does not match {trigger.route}")
-                request = attrs.evolve(
-                    request,
-                    route=trigger.route,
-                    path_params={**(params or {}), **request.path_params},
-                )
-        return to_response(handler.call(request, ctx))
+                request = _routed(trigger, request)
+        result = handler.func(request, ctx)
+        if handler.is_async:
+            result = _run_coroutine(result)
+        return to_response(result)
     except HTTPError as exc:
         return error_response(exc)
     except Exception:
         ctx.log.exception("handler %s failed on %s %s", handler.name, request.method, request.path)
         return internal_error(ctx)
+
+
+def _routed(trigger: Http, request: HttpRequest) -> HttpRequest:
+    """``request`` with the declared route and the path parameters the route template gives."""
+    params = trigger.match(request.path)
+    if params is None and trigger.params and not request.path_params:
+        raise NotFoundError(f"{request.path} does not match {trigger.route}")
+    return attrs.evolve(
+        request, route=trigger.route, path_params={**(params or {}), **request.path_params}
+    )
 
 
 def run_batch(

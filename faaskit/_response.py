@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from faaskit._fast import maker
+
 if TYPE_CHECKING:
     from faaskit._cookie import Cookie
 
@@ -122,7 +124,7 @@ class Response:
 
 
 def _dumps(data: Any) -> bytes:
-    return _json.dumps(data, separators=(",", ":"), default=_default).encode()
+    return _encode(data).encode()
 
 
 def _default(value: Any) -> Any:
@@ -143,12 +145,14 @@ def to_response(result: Any) -> Response:
     """Apply the return-value rules: Response as is, dict/list JSON, str text, bytes binary,
     None 204.
     """
+    if isinstance(result, dict | list):
+        return _make(
+            body=_encode(result).encode(), status=200, headers={}, cookies={}, content_type=_JSON
+        )
     if isinstance(result, Response):
         return result
     if result is None:
         return Response(status=204)
-    if isinstance(result, dict | list):
-        return Response(_dumps(result), content_type=_JSON)
     if isinstance(result, str):
         return Response(result, content_type="text/plain; charset=utf-8")
     if isinstance(result, bytes | bytearray | memoryview):
@@ -160,3 +164,7 @@ def to_response(result: Any) -> Response:
         f"handler returned {type(result).__name__}; return a faaskit.Response, dict, list, "
         "str, bytes or None"
     )
+
+
+_encode = _json.JSONEncoder(separators=(",", ":"), default=_default).encode
+_make = maker(Response)

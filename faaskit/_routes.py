@@ -78,15 +78,12 @@ class Http(Trigger):
     auth: str | Mapping[str, Any] | None = None
     cors: bool | Mapping[str, Any] | None = None
     throttle: Mapping[str, Any] | None = None
+    params: tuple[str, ...] = attrs.field(init=False, eq=False)
     _regex: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_regex", _route_regex(self.route))
-
-    @property
-    def params(self) -> tuple[str, ...]:
-        """The names of the route's path parameters, in order."""
-        return tuple(m.group(1) for m in _PARAM.finditer(self.route))
+        object.__setattr__(self, "params", tuple(m.group(1) for m in _PARAM.finditer(self.route)))
 
     def match(self, path: str) -> dict[str, str] | None:
         """The path parameters when ``path`` fits the route template, else None."""

@@ -7,18 +7,23 @@ https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from typing import Any
 
-from faaskit._context import Context, take_cold_start
+from faaskit._context import Context, _cold, take_cold_start
+from faaskit._fast import maker
 
 __all__ = ["from_lambda"]
 
 _REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
 _environ = os.environ
+_monotonic = time.monotonic
+_make = maker(Context)
 
 
+@functools.lru_cache(maxsize=8)
 def _memory(value: Any) -> int | None:
     try:
         return int(value)
@@ -39,16 +44,25 @@ def from_lambda(lambda_context: Any, function_name: str) -> Context:
             cold_start=take_cold_start(),
             trace_id=_environ.get("_X_AMZN_TRACE_ID"),
         )
-    remaining = getattr(lambda_context, "get_remaining_time_in_millis", None)
-    deadline = time.monotonic() + remaining() / 1000 if remaining is not None else None
-    return Context(
-        request_id=getattr(lambda_context, "aws_request_id", None) or "",
-        function_name=getattr(lambda_context, "function_name", None) or function_name,
+    try:
+        request_id = lambda_context.aws_request_id
+        name = lambda_context.function_name
+        deadline = _monotonic() + lambda_context.get_remaining_time_in_millis() / 1000
+        memory = lambda_context.memory_limit_in_mb
+    except AttributeError:
+        remaining = getattr(lambda_context, "get_remaining_time_in_millis", None)
+        request_id = getattr(lambda_context, "aws_request_id", None)
+        name = getattr(lambda_context, "function_name", None)
+        deadline = _monotonic() + remaining() / 1000 if remaining is not None else None
+        memory = getattr(lambda_context, "memory_limit_in_mb", None)
+    return _make(
+        request_id=request_id or "",
+        function_name=name or function_name,
         platform="aws",
         region=_REGION,
-        memory_mb=_memory(getattr(lambda_context, "memory_limit_in_mb", None)),
+        memory_mb=_memory(memory),
         deadline=deadline,
-        cold_start=take_cold_start(),
+        cold_start=bool(_cold) and take_cold_start(),
         trace_id=_environ.get("_X_AMZN_TRACE_ID"),
         raw=lambda_context,
     )

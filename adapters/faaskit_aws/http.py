@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
 from faaskit._context import Context
-from faaskit._cookies import parse_cookies
+from faaskit._cookies import Cookies
+from faaskit._fast import maker
 from faaskit._http import HttpRequest
 from faaskit._multidict import Headers, MultiDict
 from faaskit._response import Response
@@ -70,6 +71,15 @@ def _request_context(raw: Mapping[str, Any], source: str) -> Mapping[str, Any]:
 
 
 def _str_params(raw: Mapping[str, Any], source: str) -> dict[str, str]:
+    params = raw.get("pathParameters")
+    if not params:
+        return (
+            {}
+            if params is None or isinstance(params, Mapping)
+            else dict(_mapping(raw, "pathParameters", source))
+        )
+    if type(params) is dict:
+        return params
     return {str(k): str(v) for k, v in _mapping(raw, "pathParameters", source).items()}
 
 
@@ -127,6 +137,21 @@ def _body_out(response: Response) -> tuple[str, bool]:
     return response.body.decode("utf-8"), False
 
 
+_JSON = "application/json"
+
+
+class _CookieHeaders:
+    """The ``Cookie`` header values of ``headers``, read only when iterated."""
+
+    __slots__ = ("headers",)
+
+    def __init__(self, headers: Headers) -> None:
+        self.headers = headers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.headers.getall("cookie"))
+
+
 def _error(result: Any) -> Response:
     if isinstance(result, Response):
         return result
@@ -153,14 +178,14 @@ class ApiGatewayV1:
         headers = Headers.lazy(multi_h or raw.get("headers"), _items)
         identity = rc.get("identity")
         resource = raw.get("resource")
-        return HttpRequest(
+        return _request(
             method=str(raw["httpMethod"]).upper(),
             path=raw.get("path") or "/",
             route=resource if resource and resource != "/{proxy+}" else None,
             path_params=_str_params(raw, source),
             query=query,
             headers=headers,
-            cookies=parse_cookies(headers.getall("cookie")),
+            cookies=Cookies(_CookieHeaders(headers)),
             body=_body(raw, source),
             source_ip=identity.get("sourceIp") if isinstance(identity, Mapping) else None,
             principal=_principal(rc.get("authorizer"), identity),
@@ -187,8 +212,27 @@ def _items(data: Any) -> Iterable[tuple[str, Any]]:
     return data.items() if isinstance(data, Mapping) else ()
 
 
-def _raw_query(raw_query: str) -> list[tuple[str, str]]:
+def _v2_query(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
+    """Payload 2.0 query: ``rawQueryString`` is the truth (``queryStringParameters`` joins
+    repeated names with commas); the parsed dict is used when it provably says the same.
+    """
+    raw_query = raw.get("rawQueryString")
+    parsed = raw.get("queryStringParameters")
+    if not isinstance(raw_query, str):
+        return _items(parsed)
+    if (
+        isinstance(parsed, dict)
+        and "%" not in raw_query
+        and "+" not in raw_query
+        and raw_query.count("&") + 1 == len(parsed)
+    ):
+        return parsed.items()
     return parse_qsl(raw_query, keep_blank_values=True)
+
+
+def _is_function_url(rc: Any) -> bool:
+    domain = rc.get("domainName") if type(rc) is dict else None
+    return type(domain) is str and ".lambda-url." in domain
 
 
 class ApiGatewayV2:
@@ -199,8 +243,7 @@ class ApiGatewayV2:
     def recognise(self, raw: Any) -> bool:
         if type(raw) is not dict or raw.get("version") != "2.0" or "routeKey" not in raw:
             return False
-        rc = raw.get("requestContext")
-        return not (isinstance(rc, Mapping) and ".lambda-url." in str(rc.get("domainName", "")))
+        return not _is_function_url(raw.get("requestContext"))
 
     def decode(self, raw: Any, ctx: Context) -> HttpRequest:
         source = self.source
@@ -218,22 +261,17 @@ class ApiGatewayV2:
             prefix = f"/{stage}"
             if path == prefix or path.startswith(prefix + "/"):
                 path = path[len(prefix) :] or "/"
-        raw_query = raw.get("rawQueryString")
-        if raw_query is not None:
-            query = MultiDict.lazy(raw_query, _raw_query)
-        else:
-            query = MultiDict.lazy(raw.get("queryStringParameters"), _items)
         route_key = raw.get("routeKey") or ""
         _, _, route = route_key.partition(" ")
         cookies = raw.get("cookies")
-        return HttpRequest(
+        return _request(
             method=str(http["method"]).upper(),
             path=path,
             route=route or None,
             path_params=_str_params(raw, source),
-            query=query,
+            query=MultiDict.lazy(raw, _v2_query),
             headers=Headers.lazy(raw.get("headers"), _items),
-            cookies=parse_cookies(cookies) if cookies else {},
+            cookies=Cookies(cookies) if cookies else {},
             body=_body(raw, source),
             source_ip=http.get("sourceIp"),
             principal=_principal(rc.get("authorizer"), None) if rc.get("authorizer") else None,
@@ -243,6 +281,13 @@ class ApiGatewayV2:
 
     def encode(self, result: Any, raw: Any) -> dict[str, Any]:
         response = _error(result)
+        if not response.headers and not response.cookies and response.content_type == _JSON:
+            return {
+                "statusCode": response.status,
+                "headers": {"Content-Type": _JSON},
+                "body": response.body.decode("utf-8"),
+                "isBase64Encoded": False,
+            }
         single, _ = _json_headers(response)
         body, is_b64 = _body_out(response)
         out: dict[str, Any] = {
@@ -263,10 +308,11 @@ class FunctionUrl(ApiGatewayV2):
     source = "function-url"
 
     def recognise(self, raw: Any) -> bool:
-        if type(raw) is not dict or raw.get("version") != "2.0":
-            return False
-        rc = raw.get("requestContext")
-        return isinstance(rc, Mapping) and ".lambda-url." in str(rc.get("domainName", ""))
+        return (
+            type(raw) is dict
+            and raw.get("version") == "2.0"
+            and _is_function_url(raw.get("requestContext"))
+        )
 
 
 def _alb_query(data: Any) -> Iterable[tuple[str, Any]]:
@@ -303,13 +349,13 @@ class ApplicationLoadBalancer:
             _alb_query,
         )
         forwarded = headers.get("x-forwarded-for")
-        return HttpRequest(
+        return _request(
             method=str(raw["httpMethod"]).upper(),
             path=raw.get("path") or "/",
             route=None,
             query=query,
             headers=headers,
-            cookies=parse_cookies(headers.getall("cookie")),
+            cookies=Cookies(_CookieHeaders(headers)),
             body=_body(raw, source),
             source_ip=forwarded.split(",")[0].strip() if forwarded else None,
             principal=_alb_principal(headers),
@@ -377,6 +423,8 @@ def _alb_principal(headers: Headers) -> Any:
             claims = {}
     return Principal(id=identity, claims=claims, provider="alb-oidc")
 
+
+_request = maker(HttpRequest)
 
 API_GATEWAY_V1 = ApiGatewayV1()
 API_GATEWAY_V2 = ApiGatewayV2()
