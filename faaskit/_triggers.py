@@ -117,7 +117,11 @@ def topic(name: str, *, subscription: str | None = None) -> Topic:
 
 def schedule(expression: str) -> Schedule:
     """Declare a schedule: ``rate(...)``, AWS ``cron(...)`` or 6-field NCRONTAB."""
-    return Schedule(expression=_name(expression, "schedule expression").strip())
+    from faaskit._schedule import parse
+
+    text = _name(expression, "schedule expression").strip()
+    parse(text)
+    return Schedule(expression=text)
 
 
 def stream(name: str, *, batch: bool = False, starting_position: str = "LATEST") -> Stream:
