@@ -11,6 +11,7 @@ from collections.abc import Mapping
 __all__ = [
     "AccessDenied",
     "BadRequestError",
+    "BatchFailedError",
     "BlobNotFound",
     "ConfigurationError",
     "FaaskitError",
@@ -147,3 +148,13 @@ class BlobNotFound(StorageError, KeyError):
 
 class AccessDenied(StorageError, PermissionError):
     """The backend refused the credentials or the operation."""
+
+
+class BatchFailedError(FaaskitError, RuntimeError):
+    """A batch handler reported failed items on a platform that can only retry whole deliveries
+    (Azure): raising makes the platform redeliver the batch. ``failed`` holds the item ids.
+    """
+
+    def __init__(self, message: str, *, failed: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.failed = failed
