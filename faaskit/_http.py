@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json as _json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +13,16 @@ from faaskit.exceptions import BadRequestError
 if TYPE_CHECKING:
     from faaskit._principal import Principal
 
-__all__ = ["HttpRequest"]
+__all__ = ["HttpRequest", "InvalidBody"]
+
+
+@attrs.frozen
+class InvalidBody:
+    """Stands in for a request body the adapter could not decode (say, flagged base64 but not
+    base64): reading :attr:`HttpRequest.body` then raises :class:`BadRequestError` (a 400).
+    """
+
+    reason: str
 
 
 @attrs.frozen(kw_only=True)
@@ -22,7 +30,8 @@ class HttpRequest:
     """An HTTP request, identical whichever cloud or gateway delivered it.
 
     ``path`` never carries the API stage; ``route`` is the route template that matched
-    (``/items/{item_id}``) when one is known; ``body`` is already base64-decoded.
+    (``/items/{item_id}``) when one is known; ``body`` is already base64-decoded (a body that
+    cannot be decoded raises :class:`BadRequestError` when read, which answers 400).
     """
 
     method: str
@@ -32,11 +41,19 @@ class HttpRequest:
     query: MultiDict = attrs.field(factory=MultiDict)
     headers: Headers = attrs.field(factory=Headers)
     cookies: Mapping[str, str] = attrs.field(factory=dict)
-    body: bytes = b""
+    _body: bytes | InvalidBody = attrs.field(default=b"", alias="body")
     source_ip: str | None = None
     principal: Principal | None = None
     request_id: str | None = None
     raw: Any = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def body(self) -> bytes:
+        """The request body, base64 already decoded."""
+        body = self._body
+        if isinstance(body, bytes):
+            return body
+        raise BadRequestError(body.reason)
 
     @property
     def text(self) -> str:
@@ -53,8 +70,10 @@ class HttpRequest:
         """The body parsed as JSON; a body that is not JSON raises :class:`BadRequestError`."""
         if not self.body:
             raise BadRequestError("request body is empty, expected JSON")
+        import json
+
         try:
-            return _json.loads(self.body)
+            return json.loads(self.body)
         except ValueError as exc:
             raise BadRequestError(f"request body is not valid JSON: {exc}") from exc
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import json as _json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -128,6 +127,8 @@ def _dumps(data: Any) -> bytes:
 
 
 def _default(value: Any) -> Any:
+    import datetime as _dt
+
     if isinstance(value, _dt.datetime | _dt.date):
         return value.isoformat()
     if attrs.has(type(value)):

@@ -9,13 +9,8 @@ Payload formats:
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Iterable, Iterator, Mapping
-from http import HTTPStatus
 from typing import Any
-from urllib.parse import parse_qsl, unquote_plus
 
 from faaskit._context import Context
 from faaskit._cookies import Cookies
@@ -39,6 +34,9 @@ def _body(raw: Mapping[str, Any], source: str) -> bytes:
             field="body",
         )
     if raw.get("isBase64Encoded"):
+        import base64
+        import binascii
+
         try:
             return base64.b64decode(body, validate=True)
         except (binascii.Error, ValueError) as exc:
@@ -133,6 +131,8 @@ def _json_headers(response: Response) -> tuple[dict[str, str], dict[str, list[st
 
 def _body_out(response: Response) -> tuple[str, bool]:
     if response.is_binary:
+        import base64
+
         return base64.b64encode(response.body).decode("ascii"), True
     return response.body.decode("utf-8"), False
 
@@ -227,6 +227,8 @@ def _v2_query(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
         and raw_query.count("&") + 1 == len(parsed)
     ):
         return parsed.items()
+    from urllib.parse import parse_qsl
+
     return parse_qsl(raw_query, keep_blank_values=True)
 
 
@@ -316,6 +318,8 @@ class FunctionUrl(ApiGatewayV2):
 
 
 def _alb_query(data: Any) -> Iterable[tuple[str, Any]]:
+    from urllib.parse import unquote_plus
+
     for name, value in _items(data):
         values = [value] if isinstance(value, str) else value
         yield unquote_plus(name), [unquote_plus(v) for v in values]
@@ -386,6 +390,8 @@ class ApplicationLoadBalancer:
 
 
 def _status_line(status: int) -> str:
+    from http import HTTPStatus
+
     try:
         return f"{status} {HTTPStatus(status).phrase}"
     except ValueError:
@@ -411,6 +417,9 @@ def _alb_principal(headers: Headers) -> Any:
     identity = headers.get("x-amzn-oidc-identity")
     if not identity:
         return None
+    import base64
+    import json
+
     from faaskit._principal import Principal
 
     claims: dict[str, Any] = {}
