@@ -3,7 +3,8 @@
 A frozen attrs ``__init__`` assigns each field through ``object.__setattr__``; this module
 generates, once per class, a keyword-only function that fills the slots through their member
 descriptors instead, about three times faster. The result is an ordinary instance of the class:
-same fields, same defaults, still frozen. Only for classes whose fields are all plain ``__init__`` arguments.
+same fields, same defaults, still frozen. Only for classes whose fields are all plain
+``__init__`` arguments.
 """
 
 from __future__ import annotations
