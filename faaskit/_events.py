@@ -13,6 +13,7 @@ from faaskit._cloudevent import structure
 from faaskit.exceptions import InvalidEventError
 
 __all__ = [
+    "BatchEntry",
     "BatchResult",
     "BlobEvent",
     "Message",
@@ -134,12 +135,17 @@ def _looks_json(data: bytes) -> bool:
 
 @attrs.frozen(kw_only=True)
 class MessageBatch:
-    """The messages of one delivery, in order; ``fifo`` when order must be preserved."""
+    """The messages of one delivery, in order; ``fifo`` when order must be preserved.
+
+    ``entries`` (set by the adapters) lists every item of the delivery as the platform counts
+    it, including those that could not be decoded; ``messages`` holds the decoded ones.
+    """
 
     messages: Sequence[Message]
     source: str | None = None
     fifo: bool = False
     raw: Any = attrs.field(default=None, eq=False, repr=False)
+    entries: Sequence[BatchEntry] = attrs.field(default=(), eq=False, repr=False)
 
     def __iter__(self) -> Any:
         return iter(self.messages)
@@ -186,8 +192,8 @@ def _iso_or_empty(time: _dt.datetime | None) -> str:
 class Record:
     """One stream record (Kinesis, Event Hubs) or change-feed entry (DynamoDB, Cosmos DB).
 
-    ``id`` is the sequence number; change feeds give ``new`` / ``old`` as plain dicts and
-    ``action`` (``"insert"``, ``"modify"``, ``"remove"``).
+    ``id`` is the sequence number; change feeds give ``new`` / ``old`` as plain dicts, the
+    item's primary ``keys`` and ``action`` (``"insert"``, ``"modify"``, ``"remove"``).
     """
 
     id: str
@@ -198,6 +204,7 @@ class Record:
     action: str | None = None
     new: Mapping[str, Any] | None = None
     old: Mapping[str, Any] | None = None
+    keys: Mapping[str, Any] | None = None
     raw: Any = attrs.field(default=None, eq=False, repr=False)
 
     def json(self) -> Any:
@@ -222,11 +229,14 @@ class Record:
 
 @attrs.frozen(kw_only=True)
 class RecordBatch:
-    """The records of one stream delivery, in sequence order."""
+    """The records of one stream delivery, in sequence order (``entries`` as in
+    :class:`MessageBatch`).
+    """
 
     records: Sequence[Record]
     source: str | None = None
     raw: Any = attrs.field(default=None, eq=False, repr=False)
+    entries: Sequence[BatchEntry] = attrs.field(default=(), eq=False, repr=False)
 
     def __iter__(self) -> Any:
         return iter(self.records)
@@ -249,3 +259,20 @@ class BatchResult:
     """What a batch handler reports: the ids (message ids or sequence numbers) that failed."""
 
     failed: Sequence[str] = ()
+
+
+@attrs.frozen(kw_only=True)
+class BatchEntry:
+    """One item of a batched delivery as the platform counts and acknowledges it.
+
+    ``id`` is what a failure reports (SQS message id, stream sequence number); ``events`` are the
+    portable events a per-item handler runs on (one :class:`Message` or :class:`Record`, the
+    :class:`BlobEvent` s unwrapped from an S3 notification, or none for a test notification);
+    ``item`` is the :class:`Message` or :class:`Record` a whole-batch handler sees. An entry that
+    could not be decoded has ``error`` set and is reported as failed, never dropped.
+    """
+
+    id: str
+    events: tuple[Any, ...] = ()
+    item: Any = None
+    error: InvalidEventError | None = None

@@ -114,37 +114,112 @@ def run_batch(
 ) -> BatchResult:
     """Run a handler over a batch.
 
-    Per item unless the trigger asked for the whole batch. With ``report``, failures are
-    returned as a :class:`BatchResult`: a FIFO queue reports the failing message and every later
-    one; a stream stops at the first failing record and reports it alone. Without ``report`` every
-    item still runs (streams stop at the first failure) and the first exception is raised after.
+    Per item unless the trigger asked for the whole batch. An item that could not be decoded
+    counts as failed without running. With ``report``, failures are returned as a
+    :class:`BatchResult`, even when every item failed: a standard queue reports exactly the
+    failed messages, a FIFO queue the first failed message and every later one (order is kept),
+    a stream the first failed record alone (processing stops there). Without ``report`` (a
+    platform that retries whole deliveries) the first exception is raised after the rest ran.
     """
-    from faaskit._events import BatchResult, MessageBatch, RecordBatch
+    from faaskit._events import BatchEntry, RecordBatch
 
-    trigger = handler.trigger
-    if getattr(trigger, "batch", False):
-        result = handler.call(batch, ctx)
-        return result if isinstance(result, BatchResult) else BatchResult()
-    items: Sequence[Any] = batch.messages if isinstance(batch, MessageBatch) else batch.records
-    ordered = isinstance(batch, RecordBatch) or batch.fifo
-    failed: list[str] = []
+    stream = isinstance(batch, RecordBatch)
+    ordered = stream or bool(getattr(batch, "fifo", False))
+    items: Sequence[Any] = batch.records if isinstance(batch, RecordBatch) else batch.messages
+    entries: Sequence[BatchEntry] = batch.entries or [
+        BatchEntry(id=item.id, events=(item,), item=item) for item in items
+    ]
+    source = batch.source or type(batch).__name__
+    if getattr(handler.trigger, "batch", False):
+        check_kind(handler, batch, source)
+        return _run_whole(handler, batch, entries, ctx, report=report, ordered=ordered)
+    _check_any(handler, entries, source)
+    failed: list[int] = []
     first: BaseException | None = None
-    for index, item in enumerate(items):
+    for index, entry in enumerate(entries):
         try:
-            handler.call(item, ctx)
+            if entry.error is not None:
+                raise entry.error
+            for event in entry.events:
+                check_kind(handler, event, source)
+                handler.call(event, ctx)
         except Exception as exc:
-            ctx.log.exception("handler %s failed on %s", handler.name, item.id)
+            ctx.log.exception("handler %s failed on %s", handler.name, entry.id)
             first = first or exc
-            if isinstance(batch, RecordBatch):
-                failed.append(item.id)
-                break
-            failed.append(item.id)
+            failed.append(index)
             if ordered:
-                failed.extend(later.id for later in items[index + 1 :])
                 break
     if first is not None and not report:
         raise first
-    return BatchResult(failed=failed)
+    return _result(entries, failed, stream=stream, ordered=ordered)
+
+
+def _check_any(handler: Any, entries: Sequence[Any], source: str) -> None:
+    """Refuse a batch in which no item has the kind the handler is declared for."""
+    if handler.trigger is None:
+        return
+    events = [event for entry in entries if entry.error is None for event in entry.events]
+    if events and all(_kind(event) != handler.trigger.kind for event in events):
+        check_kind(handler, events[0], source)
+
+
+def _run_whole(
+    handler: Any,
+    batch: Any,
+    entries: Sequence[Any],
+    ctx: Context,
+    *,
+    report: bool,
+    ordered: bool,
+) -> BatchResult:
+    """Hand the whole batch over; map the ids it reports (or its exception) to failures."""
+    from faaskit._events import BatchResult, RecordBatch
+    from faaskit.exceptions import BatchFailedError
+
+    stream = isinstance(batch, RecordBatch)
+    bad = [i for i, entry in enumerate(entries) if entry.error is not None]
+    # In an ordered batch nothing after an undecodable item may run before it does.
+    stop = bad[0] if ordered and bad else len(entries)
+    good = [i for i in range(stop) if entries[i].error is None]
+    if len(good) != len(entries):
+        field = "records" if stream else "messages"
+        kept = [entries[i] for i in good]
+        batch = attrs.evolve(batch, **{field: [e.item for e in kept], "entries": kept})
+    try:
+        result = handler.call(batch, ctx)
+    except Exception:
+        if not report:
+            raise
+        ctx.log.exception("batch handler %s failed", handler.name)
+        failed = set(good)
+    else:
+        ids = {str(i) for i in result.failed} if isinstance(result, BatchResult) else set()
+        unknown = ids - {entries[i].id for i in good}
+        if unknown:
+            ctx.log.warning("batch handler %s reported unknown ids %s", handler.name, unknown)
+        failed = {i for i in good if entries[i].id in ids}
+    indices = sorted(failed | set(bad))
+    if indices and not report:
+        raise BatchFailedError(
+            f"batch handler {handler.name!r} reported {len(indices)} failed item(s)",
+            failed=tuple(entries[i].id for i in indices),
+        )
+    return _result(entries, indices, stream=stream, ordered=ordered)
+
+
+def _result(
+    entries: Sequence[Any], failed: Sequence[int], *, stream: bool, ordered: bool
+) -> BatchResult:
+    """The ids to report for the failed positions, as each kind of source expects them."""
+    from faaskit._events import BatchResult
+
+    if not failed:
+        return BatchResult()
+    if stream:
+        return BatchResult(failed=[entries[failed[0]].id])
+    if ordered:
+        return BatchResult(failed=[entry.id for entry in entries[failed[0] :]])
+    return BatchResult(failed=[entries[i].id for i in failed])
 
 
 def run(handler: Any, event: Any, ctx: Context, *, source: str, report: bool = True) -> Any:
@@ -154,7 +229,6 @@ def run(handler: Any, event: Any, ctx: Context, *, source: str, report: bool = T
             check_kind(handler, event, source)
         return run_http(handler, event, ctx)
     if type(event).__name__ in ("MessageBatch", "RecordBatch"):
-        check_kind(handler, event, source)
         return run_batch(handler, event, ctx, report=report)
     if isinstance(event, tuple):
         return [run(handler, item, ctx, source=source, report=report) for item in event]
