@@ -1,0 +1,210 @@
+"""Azure queues and topics -> :class:`faaskit.Message` / :class:`faaskit.MessageBatch`.
+
+- Storage Queue trigger: ``azure.functions.QueueMessage`` (``id``, body, ``dequeue_count``,
+  ``insertion_time``, ...), always one message per invocation.
+  https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger
+- Service Bus queue and topic-subscription trigger: ``azure.functions.ServiceBusMessage``
+  (``message_id``, ``application_properties``/``user_properties``, ``delivery_count``,
+  ``enqueued_time_utc``, ``subject``/``label``, ``session_id``), one message or, with
+  ``cardinality="many"``, a list.
+  https://learn.microsoft.com/azure/azure-functions/functions-bindings-service-bus-trigger
+
+A failing message raises: the platform retries it (``dequeue_count`` / ``delivery_count``) and
+moves it to the poison queue or dead-letter queue. In a Service Bus batch every message runs
+(sessions stop at the first failure to keep order) and the first failure is raised afterwards,
+so the whole batch is redelivered.
+
+Registration: ``faaskit.queue(name)`` is a Storage Queue by default;
+``function_app(..., queue_service="servicebus")`` (or a mapping of queue name to
+``"storage"``/``"servicebus"``) makes it a Service Bus queue. A Storage Queue invokes once
+per message, so a ``batch=True`` handler there receives batches of one. ``faaskit.topic(name,
+subscription=...)`` is always a Service Bus topic subscription (default subscription: the
+handler's name). Connections name app settings (``connections={"servicebus": ...}``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from faaskit._context import Context
+from faaskit._events import Message, MessageBatch
+from faaskit.exceptions import ConfigurationError, InvalidEventError
+from faaskit_azure.event import utc
+
+__all__ = ["DECODERS", "SERVICE_BUS", "STORAGE_QUEUE", "ServiceBus", "StorageQueue", "register"]
+
+
+def _azure(raw: Any, name: str) -> bool:
+    return type(raw).__name__ == name and type(raw).__module__.startswith("azure.functions")
+
+
+def _body(raw: Any, source: str) -> bytes:
+    try:
+        body = raw.get_body()
+    except Exception as exc:
+        raise InvalidEventError(
+            f"{source} message body is unreadable: {exc}", source=source, field="body"
+        ) from exc
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, bytes | bytearray):
+        return bytes(body)
+    if body is None:
+        return b""
+    raise InvalidEventError(
+        f"{source} message body must be bytes or text, got {type(body).__name__}",
+        source=source,
+        field="body",
+    )
+
+
+def _message_id(value: Any, source: str, field: str) -> str:
+    if value is None or value == "":
+        raise InvalidEventError(f"{source} message has no {field}", source=source, field=field)
+    return str(value)
+
+
+def _count(value: Any, source: str, field: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidEventError(
+            f"{source} field {field!r} is not a count: {value!r}", source=source, field=field
+        ) from exc
+
+
+@attrs.frozen(kw_only=True)
+class StorageQueue:
+    """A Storage Queue message (``azure.functions.QueueMessage``)."""
+
+    source: str = "azure-storage-queue"
+    queue: str | None = None
+    batch: bool = False
+
+    def recognise(self, raw: Any) -> bool:
+        return _azure(raw, "QueueMessage")
+
+    def decode(self, raw: Any, ctx: Context) -> Message | MessageBatch:
+        message = self.message(raw)
+        if self.batch:
+            return MessageBatch(messages=[message], source=self.queue, raw=raw)
+        return message
+
+    def message(self, raw: Any) -> Message:
+        """One ``QueueMessage`` as a portable message."""
+        source = self.source
+        return Message(
+            id=_message_id(getattr(raw, "id", None), source, "id"),
+            body=_body(raw, source),
+            attributes={},
+            delivery_count=_count(getattr(raw, "dequeue_count", None), source, "dequeue_count"),
+            enqueued_at=utc(getattr(raw, "insertion_time", None)),
+            source=self.queue,
+            raw=raw,
+        )
+
+    def encode(self, result: Any, raw: Any) -> None:
+        return None
+
+
+def _properties(raw: Any, source: str) -> dict[str, Any]:
+    for name in ("application_properties", "user_properties"):
+        value = getattr(raw, name, None)
+        if value:
+            if not isinstance(value, Mapping):
+                raise InvalidEventError(
+                    f"{source} {name} must be an object, got {type(value).__name__}",
+                    source=source,
+                    field=name,
+                )
+            return dict(value)
+    return {}
+
+
+@attrs.frozen(kw_only=True)
+class ServiceBus:
+    """A Service Bus message or a list of them (``cardinality="many"``)."""
+
+    source: str = "azure-servicebus"
+    entity: str | None = None
+
+    def recognise(self, raw: Any) -> bool:
+        if isinstance(raw, list):
+            return bool(raw) and all(_azure(item, "ServiceBusMessage") for item in raw)
+        return _azure(raw, "ServiceBusMessage")
+
+    def message(self, raw: Any) -> Message:
+        """One ``ServiceBusMessage`` as a portable message."""
+        source = self.source
+        session = getattr(raw, "session_id", None)
+        return Message(
+            id=_message_id(getattr(raw, "message_id", None), source, "message_id"),
+            body=_body(raw, source),
+            attributes=_properties(raw, source),
+            delivery_count=_count(getattr(raw, "delivery_count", None), source, "delivery_count"),
+            enqueued_at=utc(getattr(raw, "enqueued_time_utc", None)),
+            source=self.entity,
+            subject=getattr(raw, "subject", None) or getattr(raw, "label", None) or None,
+            group_id=session or None,
+            raw=raw,
+        )
+
+    def decode(self, raw: Any, ctx: Context) -> Message | MessageBatch:
+        if not isinstance(raw, list):
+            return self.message(raw)
+        messages = [self.message(item) for item in raw]
+        return MessageBatch(
+            messages=messages,
+            source=self.entity,
+            fifo=any(m.group_id for m in messages),
+            raw=raw,
+        )
+
+    def encode(self, result: Any, raw: Any) -> None:
+        return None
+
+
+STORAGE_QUEUE = StorageQueue()
+SERVICE_BUS = ServiceBus()
+DECODERS = (STORAGE_QUEUE, SERVICE_BUS)
+
+_SERVICES = ("storage", "servicebus")
+
+
+def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
+    """Register a ``queue`` or ``topic`` handler with its Storage Queue or Service Bus trigger."""
+    from faaskit._triggers import Topic
+    from faaskit_azure.event import binding, connection, option
+
+    trigger = handler.trigger
+    bus = ServiceBus(entity=trigger.name)
+    if isinstance(trigger, Topic):
+        kwargs: dict[str, Any] = {
+            "topic_name": trigger.name,
+            "subscription_name": trigger.subscription or handler.name,
+            "connection": connection(options, "servicebus"),
+        }
+        binding(app, handler, "service_bus_topic_trigger", "msg", "ServiceBusMessage", bus, kwargs)
+        return
+    service = option(options, "queue_service", trigger.name, "storage")
+    if service not in _SERVICES:
+        raise ConfigurationError(
+            f"handler {handler.name!r}: queue_service for {trigger.name!r} must be one of "
+            f"{_SERVICES}, got {service!r}"
+        )
+    if service == "storage":
+        decoder = StorageQueue(queue=trigger.name, batch=trigger.batch)
+        kwargs = {"queue_name": trigger.name, "connection": connection(options, "storage")}
+        binding(app, handler, "queue_trigger", "msg", "QueueMessage", decoder, kwargs)
+        return
+    kwargs = {"queue_name": trigger.name, "connection": connection(options, "servicebus")}
+    annotation = "ServiceBusMessage"
+    if trigger.batch:
+        kwargs["cardinality"] = "many"
+        annotation = "list[ServiceBusMessage]"
+    binding(app, handler, "service_bus_queue_trigger", "msg", annotation, bus, kwargs)
