@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, overload
 
 from faaskit._context import Context, local_context
@@ -40,6 +40,10 @@ class Handler:
         *,
         name: str | None = None,
         raw: bool = False,
+        reads: Iterable[str] = (),
+        writes: Iterable[str] = (),
+        memory: int | None = None,
+        timeout: int | None = None,
     ) -> None:
         if not callable(func):
             raise ConfigurationError(f"faaskit.handler needs a function, got {func!r}")
@@ -52,6 +56,12 @@ class Handler:
         self.trigger = trigger
         self.name: str = name or str(getattr(func, "__name__", "handler"))
         self.raw = raw
+        # Deployment declarations: resource URLs (``s3://bucket``, ``sqs://queue``, ...) the
+        # function reads and writes (least-privilege policies), and its memory (MB) / timeout (s).
+        self.reads: tuple[str, ...] = (reads,) if isinstance(reads, str) else tuple(reads)
+        self.writes: tuple[str, ...] = (writes,) if isinstance(writes, str) else tuple(writes)
+        self.memory = memory
+        self.timeout = timeout
         self.is_async = inspect.iscoroutinefunction(func)
         functools.update_wrapper(self, func)
 
@@ -91,7 +101,14 @@ _JSON_TYPES = frozenset({dict, list, str, int, float, bool, type(None)})
 def handler(trigger: Callable[..., Any]) -> Handler: ...
 @overload
 def handler(
-    trigger: Trigger | None = None, *, name: str | None = None, raw: bool = False
+    trigger: Trigger | None = None,
+    *,
+    name: str | None = None,
+    raw: bool = False,
+    reads: Iterable[str] = (),
+    writes: Iterable[str] = (),
+    memory: int | None = None,
+    timeout: int | None = None,
 ) -> Callable[[Callable[..., Any]], Handler]: ...
 
 
@@ -100,12 +117,30 @@ def handler(
     *,
     name: str | None = None,
     raw: bool = False,
+    reads: Iterable[str] = (),
+    writes: Iterable[str] = (),
+    memory: int | None = None,
+    timeout: int | None = None,
 ) -> Handler | Callable[[Callable[..., Any]], Handler]:
-    """Make a portable handler: ``@faaskit.handler`` or ``@faaskit.handler(faaskit.http(...))``."""
+    """Make a portable handler: ``@faaskit.handler`` or ``@faaskit.handler(faaskit.http(...))``.
+
+    ``reads``/``writes`` list the resources the function uses (``s3://bucket``,
+    ``sqs://queue``, ``sns://topic``, ...) so ``faaskit build`` grants exactly those;
+    ``memory`` (MB) and ``timeout`` (seconds) override the app-wide deployment defaults.
+    """
     if callable(trigger) and not isinstance(trigger, Trigger):
         return Handler(trigger)
 
     def decorate(func: Callable[..., Any]) -> Handler:
-        return Handler(func, trigger, name=name, raw=raw)
+        return Handler(
+            func,
+            trigger,
+            name=name,
+            raw=raw,
+            reads=reads,
+            writes=writes,
+            memory=memory,
+            timeout=timeout,
+        )
 
     return decorate
