@@ -86,7 +86,7 @@ def run_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
                     f"{request.method} is not allowed on {trigger.route}",
                     headers={"Allow": ", ".join(trigger.methods)},
                 )
-            if request.route is None or (trigger.params and not request.path_params):
+            if request.route != trigger.route:
                 request = _routed(trigger, request)
         result = handler.func(request, ctx)
         if handler.is_async:
@@ -102,11 +102,11 @@ def run_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
 def _routed(trigger: Http, request: HttpRequest) -> HttpRequest:
     """``request`` with the declared route and the path parameters the route template gives."""
     params = trigger.match(request.path)
-    if params is None and trigger.params and not request.path_params:
-        raise NotFoundError(f"{request.path} does not match {trigger.route}")
-    return attrs.evolve(
-        request, route=trigger.route, path_params={**(params or {}), **request.path_params}
-    )
+    if params is None:
+        if any(name not in request.path_params for name in trigger.params):
+            raise NotFoundError(f"{request.path} does not match {trigger.route}")
+        params = {}
+    return attrs.evolve(request, route=trigger.route, path_params={**request.path_params, **params})
 
 
 def run_batch(
