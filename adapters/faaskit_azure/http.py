@@ -1,0 +1,273 @@
+"""HTTP triggers: ``azure.functions.HttpRequest`` in, ``azure.functions.HttpResponse`` out.
+
+Payload and bindings:
+- HTTP trigger and output binding (Python v2 model), routes, ``routePrefix``, auth levels:
+  https://learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-trigger
+  https://learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-output
+- Route templates (``{name}``, catch-all ``{*name}``):
+  https://learn.microsoft.com/aspnet/core/fundamentals/routing#route-templates
+- App Service authentication headers (``X-MS-CLIENT-PRINCIPAL`` base64 JSON with ``auth_typ``,
+  ``claims`` [{typ, val}], ``name_typ``, ``role_typ``; ``-ID``, ``-NAME``, ``-IDP``):
+  https://learn.microsoft.com/azure/app-service/configure-authentication-user-identities
+- The worker turns ``RpcHttp`` into the request (one value per header and per query name) and
+  sends every ``Set-Cookie`` header of the response as a cookie: ``azure.functions.http``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from faaskit._context import Context
+from faaskit._cookies import Cookies
+from faaskit._fast import maker
+from faaskit._http import HttpRequest
+from faaskit._multidict import Headers, MultiDict
+from faaskit._principal import Principal
+from faaskit._response import Response, to_response
+from faaskit._routes import Http
+from faaskit.exceptions import BadRequestError, ConfigurationError
+
+__all__ = ["HTTP", "AzureHttp", "azure_route", "register"]
+
+_request = maker(HttpRequest)
+_PRINCIPAL = "x-ms-client-principal"
+
+
+class _CookieHeaders:
+    """The ``Cookie`` header values of ``headers``, read only when iterated."""
+
+    __slots__ = ("headers",)
+
+    def __init__(self, headers: Headers) -> None:
+        self.headers = headers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.headers.getall("cookie"))
+
+
+def _items(data: Any) -> Iterable[tuple[str, Any]]:
+    return data.items() if isinstance(data, Mapping) else ()
+
+
+def _query(raw: Any) -> Iterable[tuple[str, Any]]:
+    """Every query value, from the URL (the worker's ``params`` keep one value per name)."""
+    query = urlsplit(raw.url).query
+    if query:
+        return parse_qsl(query, keep_blank_values=True)
+    return _items(raw.params)
+
+
+def _client_ip(headers: Headers) -> str | None:
+    forwarded = headers.get("x-forwarded-for")
+    first = forwarded.split(",")[0].strip() if forwarded else headers.get("x-azure-clientip")
+    if not first:
+        return None
+    if first.startswith("["):  # [IPv6]:port
+        return first[1 : first.find("]")] if "]" in first else first
+    if first.count(":") == 1:  # IPv4:port, as App Service forwards it
+        return first.split(":")[0]
+    return first
+
+
+def _claims(token: Mapping[str, Any]) -> dict[str, Any]:
+    claims: dict[str, Any] = {}
+    for claim in token.get("claims") or ():
+        if not isinstance(claim, Mapping) or "typ" not in claim:
+            continue
+        name, value = str(claim["typ"]), claim.get("val")
+        if name not in claims:
+            claims[name] = value
+        elif isinstance(claims[name], list):
+            claims[name].append(value)
+        else:
+            claims[name] = [claims[name], value]
+    return claims
+
+
+_ID_CLAIMS = (
+    "http://schemas.microsoft.com/identity/claims/objectidentifier",
+    "oid",
+    "sub",
+    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier",
+)
+
+
+def principal(headers: Headers) -> Principal | None:
+    """The App Service (Easy Auth) caller, or None when the request is anonymous."""
+    encoded = headers.get(_PRINCIPAL)
+    principal_id = headers.get(f"{_PRINCIPAL}-id")
+    if not encoded and not principal_id:
+        return None
+    claims: dict[str, Any] = {}
+    if encoded:
+        try:
+            token = json.loads(base64.b64decode(encoded + "=" * (-len(encoded) % 4)))
+        except (binascii.Error, ValueError) as exc:
+            raise BadRequestError(f"{_PRINCIPAL} header is not base64-encoded JSON") from exc
+        if not isinstance(token, Mapping):
+            raise BadRequestError(f"{_PRINCIPAL} header does not hold a JSON object")
+        claims = _claims(token)
+        if principal_id is None:
+            principal_id = next((str(claims[c]) for c in _ID_CLAIMS if c in claims), None)
+    else:
+        name, idp = headers.get(f"{_PRINCIPAL}-name"), headers.get(f"{_PRINCIPAL}-idp")
+        claims = {k: v for k, v in (("name", name), ("idp", idp)) if v}
+    return Principal(id=principal_id, claims=claims, provider="azure-app-service")
+
+
+class AzureHttp:
+    """The HTTP trigger of one function: its route template and the host's route prefix."""
+
+    source = "azure-http"
+
+    def __init__(self, trigger: Http | None = None, *, route_prefix: str = "api") -> None:
+        self.trigger = trigger
+        prefix = route_prefix.strip("/")
+        self.prefix = f"/{prefix}" if prefix else ""
+
+    def recognise(self, raw: Any) -> bool:
+        return hasattr(raw, "route_params") and hasattr(raw, "get_body") and hasattr(raw, "url")
+
+    def _path(self, url: str) -> str:
+        path = urlsplit(url).path or "/"
+        prefix = self.prefix
+        if not prefix or not (path == prefix or path.startswith(prefix + "/")):
+            return path
+        stripped = path[len(prefix) :] or "/"
+        trigger = self.trigger
+        if trigger is not None and trigger.match(path) and not trigger.match(stripped):
+            return path  # the function's own route starts like the prefix
+        return stripped
+
+    def decode(self, raw: Any, ctx: Context) -> HttpRequest:
+        headers = Headers.lazy(raw.headers, _items)
+        trigger = self.trigger
+        params = raw.route_params
+        path_params = {str(k): str(v) for k, v in params.items() if v is not None}
+        return _request(
+            method=str(raw.method).upper(),
+            path=self._path(str(raw.url)),
+            route=trigger.route if trigger is not None else None,
+            path_params=path_params,
+            query=MultiDict.lazy(raw, _query),
+            headers=headers,
+            cookies=Cookies(_CookieHeaders(headers)),
+            body=raw.get_body() or b"",
+            source_ip=_client_ip(headers),
+            principal=principal(headers),
+            request_id=ctx.request_id or None,
+            raw=raw,
+        )
+
+    def encode(self, result: Any, raw: Any) -> Any:
+        """The ``azure.functions.HttpResponse`` for a :class:`faaskit.Response`."""
+        import azure.functions as func
+
+        if not isinstance(result, Response):
+            raise TypeError(f"the HTTP decoder encodes a faaskit.Response, not {result!r}")
+        grouped: dict[str, tuple[str, list[str]]] = {}
+        for name, value in result.header_items():
+            grouped.setdefault(name.lower(), (name, []))[1].append(value)
+        content_type = grouped.get("content-type", ("", [""]))[1][0] or None
+        if content_type is None and result.body:
+            content_type = "application/octet-stream"
+            grouped["content-type"] = ("Content-Type", [content_type])
+        mimetype, _, params = (content_type or "").partition(";")
+        charset = params.partition("charset=")[2].split(";")[0].strip() or None
+        response = func.HttpResponse(
+            result.body,
+            status_code=result.status,
+            mimetype=mimetype.strip() or None,
+            charset=charset,
+        )
+        headers = response.headers
+        for key, (name, values) in grouped.items():
+            if key == "set-cookie":
+                for value in values:
+                    headers.add("Set-Cookie", value)
+            else:
+                # The worker keeps one value per header name: join lists as RFC 9110 allows.
+                headers[name] = ", ".join(values)
+        for cookie in result.set_cookie_headers():
+            headers.add("Set-Cookie", cookie)
+        return response
+
+    def encode_raw(self, result: Any, raw: Any) -> Any:
+        """A ``raw=True`` handler's result: native responses as they are, others encoded."""
+        import azure.functions as func
+
+        if isinstance(result, func.HttpResponse | str):
+            return result
+        return self.encode(to_response(result), raw)
+
+
+def azure_route(route: str) -> str:
+    """The Azure route template for a faaskit one: no leading ``/``; ``{name+}`` becomes
+    ``{*name}``. The root ``/`` stays ``/``.
+    """
+    if route == "/":
+        return route
+    parts = []
+    for segment in route.strip("/").split("/"):
+        if segment.startswith("{") and segment.endswith("+}"):
+            segment = "{*" + segment[1:-2] + "}"
+        parts.append(segment)
+    return "/".join(parts)
+
+
+_AUTH_LEVELS = {"none": "ANONYMOUS", "anonymous": "ANONYMOUS", "function": "FUNCTION"}
+_AUTH_LEVELS.update({"api_key": "FUNCTION", "admin": "ADMIN"})
+
+
+def auth_level(trigger: Http, default: Any) -> Any:
+    """The Azure auth level for ``trigger.auth``: none/anonymous, function/api_key, admin.
+
+    Schemes Azure enforces outside the function (IAM, JWT: App Service authentication) keep
+    a function key required, so a misconfigured app fails closed.
+    """
+    import azure.functions as func
+
+    auth = trigger.auth
+    if auth is None:
+        return default
+    if isinstance(auth, str):
+        name = _AUTH_LEVELS.get(auth.lower())
+        return func.AuthLevel[name] if name else func.AuthLevel.FUNCTION
+    if isinstance(auth, Mapping):
+        return func.AuthLevel.FUNCTION
+    raise ConfigurationError(f"http trigger auth {auth!r} is not a string or a mapping")
+
+
+def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
+    """Add ``handler`` to ``app`` as an HTTP function (trigger ``req``, output ``$return``)."""
+    import azure.functions as func
+
+    from faaskit_azure.invoke import entry
+    from faaskit_azure.wrapper import make_wrapper
+
+    trigger = handler.trigger
+    decoder = AzureHttp(trigger, route_prefix=options.get("route_prefix", "api"))
+    wrapper = make_wrapper(
+        handler.name,
+        [("req", func.HttpRequest)],
+        func.HttpResponse,
+        entry(handler, decoder, "req"),
+        is_async=handler.is_async,
+        module=getattr(handler, "__module__", None),
+    )
+    methods = None if trigger.methods[0] == "ANY" else list(trigger.methods)
+    built = app.route(
+        route=azure_route(trigger.route),
+        methods=methods,
+        auth_level=auth_level(trigger, options.get("auth_level")),
+        trigger_arg_name="req",
+    )(wrapper)
+    app.function_name(handler.name)(built)
+
+
+HTTP = AzureHttp()
