@@ -64,9 +64,7 @@ class MultiDict(Mapping[str, str]):
                 for name, value in self._load(self._source):
                     if value is None:
                         continue
-                    values = (
-                        [value] if isinstance(value, str) else [v for v in value if v is not None]
-                    )
+                    values = _values(value)
                     if values:
                         items.setdefault(key(name), []).extend(values)
             self._items = items
@@ -119,6 +117,14 @@ class MultiDict(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.multi_items()!r})"
+
+
+def _values(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [v if isinstance(v, str) else str(v) for v in value if v is not None]
+    return [str(value)]
 
 
 def _pairs(data: Any) -> Iterable[tuple[str, Any]]:

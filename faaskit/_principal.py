@@ -14,9 +14,11 @@ __all__ = ["Principal"]
 class Principal:
     """Who made the request, as the platform's authentication established it.
 
-    ``provider`` says how: ``"jwt"`` (Cognito or any JWT authorizer), ``"lambda"`` (a Lambda
-    authorizer's context), ``"iam"`` (SigV4), ``"api-key"``, ``"azure-app-service"``
-    (Easy Auth), ... ``claims`` holds the token claims or authorizer context as given.
+    ``provider`` says how: ``"cognito"`` (a REST API Cognito user-pool authorizer), ``"jwt"``
+    (an HTTP API JWT authorizer), ``"lambda"`` (a Lambda authorizer's context), ``"iam"``
+    (SigV4), ``"api-key"`` (a REST API key), ``"azure-app-service"`` (Easy Auth), ...
+    ``claims`` holds the token claims or authorizer context as given; ``id`` is the stable
+    subject (``sub``, the authorizer's ``principalId``, the IAM user ARN, ...).
     """
 
     id: str | None

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("FAASKIT_CORPUS", ROOT.parent / "shared" / "events"))
 
 

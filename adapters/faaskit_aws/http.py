@@ -5,6 +5,10 @@ Payload formats:
 - HTTP API payload format 2.0: https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
 - ALB targets (single- and multi-value headers): https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html
 - Function URLs: https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html
+
+Normalisation: ``path`` is percent-decoded and never carries the stage; query values are
+decoded (REST and HTTP APIs decode them, ALB does not); a body flagged base64 that is not
+base64 reaches the handler as a body that answers 400 when read.
 """
 
 from __future__ import annotations
@@ -15,19 +19,22 @@ from typing import Any
 from faaskit._context import Context
 from faaskit._cookies import Cookies
 from faaskit._fast import maker
-from faaskit._http import HttpRequest
+from faaskit._http import HttpRequest, InvalidBody
 from faaskit._multidict import Headers, MultiDict
-from faaskit._response import Response
-from faaskit.exceptions import BadRequestError, InvalidEventError
+from faaskit._response import Response, to_response
+from faaskit.exceptions import InvalidEventError
 
 __all__ = ["ALB", "API_GATEWAY_V1", "API_GATEWAY_V2", "DECODERS", "FUNCTION_URL"]
 
+_JSON = "application/json"
+_BAD_BASE64 = InvalidBody("request body is flagged base64 but is not valid base64")
 
-def _body(raw: Mapping[str, Any], source: str) -> bytes:
+
+def _body(raw: Mapping[str, Any], source: str) -> bytes | InvalidBody:
     body = raw.get("body")
     if body is None:
         return b""
-    if not isinstance(body, str):
+    if type(body) is not str:
         raise InvalidEventError(
             f"{source} event field 'body' must be a string, got {type(body).__name__}",
             source=source,
@@ -39,21 +46,33 @@ def _body(raw: Mapping[str, Any], source: str) -> bytes:
 
         try:
             return base64.b64decode(body, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise BadRequestError("request body is flagged base64 but is not valid base64") from exc
-    return body.encode("utf-8")
+        except (binascii.Error, ValueError):
+            return _BAD_BASE64
+    return body.encode("utf-8", "surrogatepass")
 
 
-def _mapping(raw: Mapping[str, Any], name: str, source: str) -> Mapping[str, Any]:
+def _text(raw: Mapping[str, Any], name: str, source: str, field: str | None = None) -> str:
     value = raw.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
+    if type(value) is str and value:
+        return value
+    field = field or name
+    problem = "is missing" if value is None else f"must be a non-empty string, got {value!r}"
+    raise InvalidEventError(f"{source} event field {field!r} {problem}", source=source, field=field)
+
+
+def _path(value: Any, source: str, *, decode: bool = True) -> str:
+    if not value:
+        return "/"
+    if type(value) is not str:
         raise InvalidEventError(
-            f"{source} event field {name!r} must be an object, got {type(value).__name__}",
+            f"{source} event path must be a string, got {type(value).__name__}",
             source=source,
-            field=name,
+            field="path",
         )
+    if decode and "%" in value:
+        from urllib.parse import unquote
+
+        return unquote(value)
     return value
 
 
@@ -68,76 +87,50 @@ def _request_context(raw: Mapping[str, Any], source: str) -> Mapping[str, Any]:
     return context
 
 
-def _str_params(raw: Mapping[str, Any], source: str) -> dict[str, str]:
+def _str_params(raw: Mapping[str, Any], source: str) -> Mapping[str, str]:
     params = raw.get("pathParameters")
     if not params:
-        return (
-            {}
-            if params is None or isinstance(params, Mapping)
-            else dict(_mapping(raw, "pathParameters", source))
-        )
-    if type(params) is dict:
+        return {}
+    if type(params) is dict and all(type(v) is str for v in params.values()):
         return params
-    return {str(k): str(v) for k, v in _mapping(raw, "pathParameters", source).items()}
+    if not isinstance(params, Mapping):
+        raise InvalidEventError(
+            f"{source} event field 'pathParameters' must be an object, got {type(params).__name__}",
+            source=source,
+            field="pathParameters",
+        )
+    return {str(k): str(v) for k, v in params.items() if v is not None}
 
 
 def _principal(authorizer: Any, identity: Any) -> Any:
-    """Caller identity from an API Gateway authorizer block or IAM identity (v1 and v2)."""
-    from faaskit._principal import Principal
+    from faaskit_aws._http_auth import principal
 
-    if isinstance(authorizer, Mapping) and authorizer:
-        jwt = authorizer.get("jwt")
-        if isinstance(jwt, Mapping):
-            claims = dict(jwt.get("claims") or {})
-            if jwt.get("scopes"):
-                claims.setdefault("scopes", list(jwt["scopes"]))
-            return Principal(id=_sub(claims), claims=claims, provider="jwt")
-        if isinstance(authorizer.get("claims"), Mapping):
-            claims = dict(authorizer["claims"])
-            return Principal(id=_sub(claims), claims=claims, provider="cognito")
-        iam = authorizer.get("iam")
-        if isinstance(iam, Mapping):
-            return Principal(
-                id=iam.get("userArn") or iam.get("userId"), claims=dict(iam), provider="iam"
-            )
-        lam = authorizer.get("lambda")
-        context = dict(lam) if isinstance(lam, Mapping) else dict(authorizer)
-        principal_id = context.pop("principalId", None) or authorizer.get("principalId")
-        context.pop("integrationLatency", None)
-        if principal_id is not None or context:
-            return Principal(id=principal_id, claims=context, provider="lambda")
-    if isinstance(identity, Mapping):
-        arn = identity.get("userArn")
-        cognito = identity.get("cognitoIdentityId")
-        if arn or cognito:
-            claims = {k: v for k, v in identity.items() if v is not None}
-            return Principal(id=arn or cognito, claims=claims, provider="iam")
-    return None
+    return principal(authorizer, identity)
 
 
-def _sub(claims: Mapping[str, Any]) -> str | None:
-    value = claims.get("sub") or claims.get("username") or claims.get("cognito:username")
-    return None if value is None else str(value)
+def _items(data: Any) -> Iterable[tuple[str, Any]]:
+    return data.items() if isinstance(data, Mapping) else ()
 
 
-def _json_headers(response: Response) -> tuple[dict[str, str], dict[str, list[str]]]:
-    single: dict[str, str] = {}
-    multi: dict[str, list[str]] = {}
-    for name, value in response.header_items():
-        multi.setdefault(name, []).append(value)
-        single[name] = value if name not in single else f"{single[name]}, {value}"
-    return single, multi
+def _merged(multi: Any, single: Any, fold: bool) -> Iterator[tuple[str, Any]]:
+    """``multiValue*`` pairs, then the single-value ones it lacks (the two should agree)."""
+    seen: set[str] = set()
+    for name, values in _items(multi):
+        seen.add(name.lower() if fold else name)
+        yield name, values
+    for name, value in _items(single):
+        if (name.lower() if fold else name) not in seen:
+            yield name, value
 
 
-def _body_out(response: Response) -> tuple[str, bool]:
-    if response.is_binary:
-        import base64
-
-        return base64.b64encode(response.body).decode("ascii"), True
-    return response.body.decode("utf-8"), False
+def _v1_headers(raw: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    return _merged(raw.get("multiValueHeaders"), raw.get("headers"), True)
 
 
-_JSON = "application/json"
+def _v1_query(raw: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    return _merged(
+        raw.get("multiValueQueryStringParameters"), raw.get("queryStringParameters"), False
+    )
 
 
 class _CookieHeaders:
@@ -152,10 +145,28 @@ class _CookieHeaders:
         return iter(self.headers.getall("cookie"))
 
 
-def _error(result: Any) -> Response:
-    if isinstance(result, Response):
-        return result
-    raise TypeError(f"an HTTP decoder encodes a faaskit.Response, got {type(result).__name__}")
+def _response(result: Any) -> Response:
+    return result if isinstance(result, Response) else to_response(result)
+
+
+def _json_headers(response: Response) -> tuple[dict[str, str], dict[str, list[str]]]:
+    single: dict[str, str] = {}
+    multi: dict[str, list[str]] = {}
+    for name, value in response.header_items():
+        multi.setdefault(name, []).append(value)
+        single[name] = value if name not in single else f"{single[name]}, {value}"
+    return single, multi
+
+
+def _body_out(response: Response) -> tuple[str, bool]:
+    if not response.is_binary:
+        try:
+            return response.body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            pass
+    import base64
+
+    return base64.b64encode(response.body).decode("ascii"), True
 
 
 class ApiGatewayV1:
@@ -172,18 +183,15 @@ class ApiGatewayV1:
     def decode(self, raw: Any, ctx: Context) -> HttpRequest:
         source = self.source
         rc = _request_context(raw, source)
-        multi_q = raw.get("multiValueQueryStringParameters")
-        query = MultiDict.lazy(multi_q or raw.get("queryStringParameters"), _items)
-        multi_h = raw.get("multiValueHeaders")
-        headers = Headers.lazy(multi_h or raw.get("headers"), _items)
+        headers = Headers.lazy(raw, _v1_headers)
         identity = rc.get("identity")
         resource = raw.get("resource")
         return _request(
-            method=str(raw["httpMethod"]).upper(),
-            path=raw.get("path") or "/",
+            method=_text(raw, "httpMethod", source).upper(),
+            path=_path(raw.get("path"), source, decode=False),
             route=resource if resource and resource != "/{proxy+}" else None,
             path_params=_str_params(raw, source),
-            query=query,
+            query=MultiDict.lazy(raw, _v1_query),
             headers=headers,
             cookies=Cookies(_CookieHeaders(headers)),
             body=_body(raw, source),
@@ -194,7 +202,7 @@ class ApiGatewayV1:
         )
 
     def encode(self, result: Any, raw: Any) -> dict[str, Any]:
-        response = _error(result)
+        response = _response(result)
         _, multi = _json_headers(response)
         cookies = response.set_cookie_headers()
         if cookies:
@@ -208,17 +216,13 @@ class ApiGatewayV1:
         }
 
 
-def _items(data: Any) -> Iterable[tuple[str, Any]]:
-    return data.items() if isinstance(data, Mapping) else ()
-
-
 def _v2_query(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
     """Payload 2.0 query: ``rawQueryString`` is the truth (``queryStringParameters`` joins
     repeated names with commas); the parsed dict is used when it provably says the same.
     """
     raw_query = raw.get("rawQueryString")
     parsed = raw.get("queryStringParameters")
-    if not isinstance(raw_query, str):
+    if not raw_query or not isinstance(raw_query, str):
         return _items(parsed)
     if (
         isinstance(parsed, dict)
@@ -230,6 +234,15 @@ def _v2_query(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
     from urllib.parse import parse_qsl
 
     return parse_qsl(raw_query, keep_blank_values=True)
+
+
+def _v2_cookies(raw: Mapping[str, Any]) -> Any:
+    cookies = raw.get("cookies")
+    if cookies:
+        return Cookies([cookies] if type(cookies) is str else cookies)
+    headers = raw.get("headers")
+    header = headers.get("cookie") if type(headers) is dict else None
+    return Cookies([header]) if type(header) is str else {}
 
 
 def _is_function_url(rc: Any) -> bool:
@@ -251,38 +264,38 @@ class ApiGatewayV2:
         source = self.source
         rc = _request_context(raw, source)
         http = rc.get("http")
-        if not isinstance(http, Mapping) or "method" not in http:
+        if not isinstance(http, Mapping):
             raise InvalidEventError(
-                f"{source} event is missing 'requestContext.http.method'",
+                f"{source} event is missing 'requestContext.http'",
                 source=source,
                 field="requestContext.http",
             )
-        path = raw.get("rawPath") or http.get("path") or "/"
+        path = _path(raw.get("rawPath") or http.get("path"), source)
         stage = rc.get("stage")
-        if stage and stage != "$default":
+        if stage and stage != "$default" and type(stage) is str:
             prefix = f"/{stage}"
             if path == prefix or path.startswith(prefix + "/"):
                 path = path[len(prefix) :] or "/"
-        route_key = raw.get("routeKey") or ""
-        _, _, route = route_key.partition(" ")
-        cookies = raw.get("cookies")
+        route_key = raw.get("routeKey")
+        route = route_key.partition(" ")[2] if type(route_key) is str else ""
+        authorizer = rc.get("authorizer")
         return _request(
-            method=str(http["method"]).upper(),
+            method=_text(http, "method", source, "requestContext.http.method").upper(),
             path=path,
             route=route or None,
             path_params=_str_params(raw, source),
             query=MultiDict.lazy(raw, _v2_query),
             headers=Headers.lazy(raw.get("headers"), _items),
-            cookies=Cookies(cookies) if cookies else {},
+            cookies=_v2_cookies(raw),
             body=_body(raw, source),
             source_ip=http.get("sourceIp"),
-            principal=_principal(rc.get("authorizer"), None) if rc.get("authorizer") else None,
+            principal=_principal(authorizer, None) if authorizer else None,
             request_id=rc.get("requestId") or ctx.request_id,
             raw=raw,
         )
 
     def encode(self, result: Any, raw: Any) -> dict[str, Any]:
-        response = _error(result)
+        response = _response(result)
         if not response.headers and not response.cookies and response.content_type == _JSON:
             return {
                 "statusCode": response.status,
@@ -317,12 +330,21 @@ class FunctionUrl(ApiGatewayV2):
         )
 
 
-def _alb_query(data: Any) -> Iterable[tuple[str, Any]]:
+def _alb_query(data: Any) -> Iterator[tuple[str, Any]]:
     from urllib.parse import unquote_plus
 
     for name, value in _items(data):
         values = [value] if isinstance(value, str) else value
-        yield unquote_plus(name), [unquote_plus(v) for v in values]
+        if isinstance(values, list):
+            yield unquote_plus(name), [unquote_plus(v) for v in values if isinstance(v, str)]
+
+
+def _alb_client(headers: Headers) -> str | None:
+    # ALB appends the address it saw to X-Forwarded-For: the last entry is the trustworthy one.
+    forwarded = headers.getall("x-forwarded-for")
+    if not forwarded:
+        return None
+    return forwarded[-1].rsplit(",", 1)[-1].strip() or None
 
 
 class ApplicationLoadBalancer:
@@ -342,33 +364,28 @@ class ApplicationLoadBalancer:
 
     def decode(self, raw: Any, ctx: Context) -> HttpRequest:
         source = self.source
-        if "httpMethod" not in raw:
-            raise InvalidEventError(
-                "alb event is missing 'httpMethod'", source=source, field="httpMethod"
-            )
         multi = "multiValueHeaders" in raw
         headers = Headers.lazy(raw.get("multiValueHeaders" if multi else "headers"), _items)
         query = MultiDict.lazy(
             raw.get("multiValueQueryStringParameters" if multi else "queryStringParameters"),
             _alb_query,
         )
-        forwarded = headers.get("x-forwarded-for")
         return _request(
-            method=str(raw["httpMethod"]).upper(),
-            path=raw.get("path") or "/",
+            method=_text(raw, "httpMethod", source).upper(),
+            path=_path(raw.get("path"), source),
             route=None,
             query=query,
             headers=headers,
             cookies=Cookies(_CookieHeaders(headers)),
             body=_body(raw, source),
-            source_ip=forwarded.split(",")[0].strip() if forwarded else None,
-            principal=_alb_principal(headers),
+            source_ip=_alb_client(headers),
+            principal=None,
             request_id=headers.get("x-amzn-trace-id") or ctx.request_id,
             raw=raw,
         )
 
     def encode(self, result: Any, raw: Any) -> dict[str, Any]:
-        response = _error(result)
+        response = _response(result)
         single, multi = _json_headers(response)
         cookies = response.set_cookie_headers()
         body, is_b64 = _body_out(response)
@@ -411,26 +428,6 @@ def _set_cookie_names(count: int) -> list[str]:
         if "".join(chars) not in names:
             names.append("".join(chars))
     return names[:count]
-
-
-def _alb_principal(headers: Headers) -> Any:
-    identity = headers.get("x-amzn-oidc-identity")
-    if not identity:
-        return None
-    import base64
-    import json
-
-    from faaskit._principal import Principal
-
-    claims: dict[str, Any] = {}
-    token = headers.get("x-amzn-oidc-data")
-    if token and token.count(".") == 2:
-        payload = token.split(".")[1]
-        try:
-            claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-        except ValueError:
-            claims = {}
-    return Principal(id=identity, claims=claims, provider="alb-oidc")
 
 
 _request = maker(HttpRequest)
