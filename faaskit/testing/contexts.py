@@ -63,7 +63,7 @@ def lambda_context(
 def _azure_classes() -> tuple[type[Any], type[Any], type[Any]]:
     import threading
 
-    import azure.functions as func
+    from azure.functions import _abc as func
 
     class TraceContext(func.TraceContext):  # type: ignore[misc]
         def __init__(self, trace_parent: str, trace_state: str) -> None:

@@ -1,0 +1,132 @@
+"""``faaskit invoke APP:HANDLER``: run one handler once, print the native response."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from faaskit.cli._common import (
+    add_debug,
+    add_overrides,
+    merge_overrides,
+    parse_overrides,
+    print_json,
+)
+from faaskit.exceptions import ConfigurationError
+
+__all__ = ["add_parser", "run"]
+
+_EPILOG = """\
+The event is --event FILE (JSON; '-' reads stdin), or --source NAME with key=value overrides
+(see 'faaskit events'), or by default the usual source for the handler's trigger on the
+platform. On azure, --event takes the invocation JSON 'faaskit events azure:...' prints.
+
+examples:
+  faaskit invoke app.py:hello --source apigw-v2 path=/hello/ada
+  faaskit invoke app.py:on_upload --platform azure key=photos/cat.png
+  faaskit events sqs body=hi > ev.json && faaskit invoke app.py:worker --event ev.json
+"""
+
+
+def add_parser(subparsers: Any) -> None:
+    """Declare ``faaskit invoke``."""
+    parser = subparsers.add_parser(
+        "invoke",
+        help="run one handler once and print the native response",
+        description="Run one handler once through the chosen cloud's adapter and print the "
+        "native response (the Lambda response, or the Azure function's return value).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("target", metavar="APP:HANDLER", help="module or file, ':' handler name")
+    add_overrides(parser, _options)
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--event", "-e", metavar="FILE", help="the event as a JSON file")
+    parser.add_argument("--source", "-s", metavar="NAME", help="an event source (faaskit events)")
+    parser.add_argument(
+        "--platform", "-p", choices=("aws", "azure"), default="aws", help="default: aws"
+    )
+    add_debug(parser)
+
+
+def _read_event(path: str) -> Any:
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read event file {path!r}: {exc.strerror}") from exc
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"event file {path!r} is not JSON: {exc.msg} at line {exc.lineno}, column "
+            f"{exc.colno}; generate one with 'faaskit events SOURCE'"
+        ) from exc
+
+
+def _event(args: argparse.Namespace, handler: Any) -> Any:
+    from faaskit.testing.sources import default_source, event, find
+
+    overrides = parse_overrides(args.overrides)
+    if args.event and args.source:
+        raise ConfigurationError("give --event FILE or --source NAME, not both")
+    if args.event:
+        if overrides:
+            raise ConfigurationError("key=value overrides go with --source, not --event")
+        return _read_event(args.event)
+    if args.source:
+        return event(find(args.source, args.platform), **overrides)
+    trigger = handler.trigger
+    if trigger is None:
+        raise ConfigurationError(
+            f"handler {handler.name!r} declares no trigger; pass --event FILE or --source NAME"
+        )
+    source = default_source(trigger.kind, args.platform)
+    if trigger.kind == "http" and "path" not in overrides:
+        overrides.setdefault("method", trigger.methods[0].replace("ANY", "GET"))
+        overrides["path"] = _sample_path(trigger.route)
+    return event(source, **overrides)
+
+
+def _sample_path(route: str) -> str:
+    import re
+
+    return re.sub(r"\{([^}+]+)\+?\}", lambda m: m.group(1), route)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Import the app, build the event, invoke, print."""
+    from faaskit.devserver.apps import load_app, split_target
+    from faaskit.devserver.native import describe
+    from faaskit.testing.runner import invoke
+
+    merge_overrides(args)
+    spec, name = split_target(args.target)
+    app = load_app(spec)
+    if name is None:
+        if len(app.handlers) != 1:
+            known = ", ".join(h.name for h in app.handlers) or "none"
+            raise ConfigurationError(
+                f"{app.where} holds {len(app.handlers)} handlers ({known}); name one as "
+                f"{spec}:HANDLER"
+            )
+        handler = app.handlers[0]
+    else:
+        handler = app.handler(name)
+    event = _event(args, handler)
+    try:
+        result = invoke(handler, event, platform=args.platform)
+    except Exception as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(
+            f"faaskit invoke: handler {handler.name!r} raised {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+        return 1
+    print_json(describe(result))
+    return 0
