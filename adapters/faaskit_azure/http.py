@@ -140,7 +140,11 @@ class AzureHttp:
             return path
         stripped = path[len(prefix) :] or "/"
         trigger = self.trigger
-        if trigger is not None and trigger.match(path) and not trigger.match(stripped):
+        if (
+            trigger is not None
+            and trigger.match(path) is not None
+            and trigger.match(stripped) is None
+        ):
             return path  # the function's own route starts like the prefix
         return stripped
 
@@ -152,7 +156,8 @@ class AzureHttp:
         return _request(
             method=str(raw.method).upper(),
             path=self._path(str(raw.url)),
-            route=trigger.route if trigger is not None else None,
+            # Without every parameter from the host, the core matches the route on the path.
+            route=trigger.route if trigger and set(trigger.params) <= path_params.keys() else None,
             path_params=path_params,
             query=MultiDict.lazy(raw, _query),
             headers=headers,

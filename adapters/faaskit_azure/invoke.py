@@ -88,7 +88,7 @@ async def arun_http(handler: Any, request: HttpRequest, ctx: Context) -> Respons
                     f"{request.method} is not allowed on {trigger.route}",
                     headers={"Allow": ", ".join(trigger.methods)},
                 )
-            if request.route is None or (trigger.params and not request.path_params):
+            if request.route != trigger.route:
                 request = _routed(trigger, request)
         return to_response(await handler.acall(request, ctx))
     except HTTPError as exc:
