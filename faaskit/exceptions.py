@@ -18,6 +18,7 @@ __all__ = [
     "ForbiddenError",
     "HTTPError",
     "InvalidEventError",
+    "InvalidStorageRequest",
     "MethodNotAllowedError",
     "NotFoundError",
     "StorageError",
@@ -158,3 +159,11 @@ class BatchFailedError(FaaskitError, RuntimeError):
     def __init__(self, message: str, *, failed: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.failed = failed
+
+
+class InvalidStorageRequest(StorageError, ValueError):
+    """A storage or queue call the backend cannot take as given.
+
+    A key that is empty, absolute, holds ``.``/``..`` segments, a backslash or a control
+    character; a message body or attribute of the wrong type; an option the backend lacks.
+    """

@@ -1,0 +1,98 @@
+"""Portable object storage and message sending on the clouds' own SDKs.
+
+>>> from faaskit import storage
+>>> results = storage.blobs("s3://results/reports")      # or azure://..., file:///...
+>>> results.put("2024/summary.json", b"{}", content_type="application/json")
+>>> storage.queues("sqs://work").send({"report": "2024/summary.json"})
+
+=================================  ===================================================
+``s3://bucket[/prefix]``           Amazon S3 (boto3; default credential chain;
+                                   ``endpoint_url=`` or ``AWS_ENDPOINT_URL`` for
+                                   S3-compatible stores)
+``azure://container[/prefix]``     Azure Blob Storage (azure-storage-blob; connection
+                                   string from ``AzureWebJobsStorage`` or
+                                   ``connection_string=``, or ``account_url=`` and
+                                   ``credential=``)
+``file:///path``                   a local directory (atomic writes)
+``sqs://name`` or the queue URL    Amazon SQS
+``azure-queue://name``             Azure Queue Storage (messages base64-encoded, as
+                                   Azure Functions expects; ``encoding="text"`` to not)
+``file:///path`` (queues)          a local durable queue: one file per message
+=================================  ===================================================
+
+The SDK of a backend is imported when a store of that backend is first made; ``import
+faaskit.storage`` imports neither boto3 nor azure. Keyword options go to the backend (and
+from there to the SDK client). Errors are :class:`BlobNotFound` (a ``KeyError``; object,
+bucket, container or queue missing), :class:`AccessDenied` (a ``PermissionError``),
+:class:`InvalidStorageRequest` (a ``ValueError``; a key or body no backend takes) and
+:class:`StorageError` (an ``OSError``; anything else), each keeping the SDK's error as
+``__cause__`` and naming the store URL and key.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from faaskit.exceptions import (
+    AccessDenied,
+    BlobNotFound,
+    ConfigurationError,
+    InvalidStorageRequest,
+    StorageError,
+)
+from faaskit.storage._base import BlobInfo, BlobStore, QueueSender
+from faaskit.storage._url import Location, parse
+
+__all__ = [
+    "AccessDenied",
+    "BlobInfo",
+    "BlobNotFound",
+    "BlobStore",
+    "InvalidStorageRequest",
+    "Location",
+    "QueueSender",
+    "StorageError",
+    "blobs",
+    "queues",
+]
+
+_BACKENDS = {
+    ("blobs", "file"): ("faaskit.storage._file", "blob_store"),
+    ("blobs", "s3"): ("faaskit_aws.storage", "blob_store"),
+    ("blobs", "azure"): ("faaskit_azure.storage", "blob_store"),
+    ("queues", "file"): ("faaskit.storage._filequeue", "queue_sender"),
+    ("queues", "sqs"): ("faaskit_aws.storage", "queue_sender"),
+    ("queues", "azure-queue"): ("faaskit_azure.storage", "queue_sender"),
+}
+
+
+def _open(kind: str, url: str, options: dict[str, Any]) -> Any:
+    location = parse(url, kind)
+    module_name, factory = _BACKENDS[kind, location.scheme]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:  # pragma: no cover - the adapters ship in the wheel
+        raise ConfigurationError(f"storage URL {url!r}: cannot load {module_name}: {exc}") from exc
+    return getattr(module, factory)(location, **options)
+
+
+def blobs(url: str, **options: Any) -> BlobStore:
+    """The :class:`BlobStore` for ``url`` (``s3://``, ``azure://`` or ``file://``).
+
+    ``options`` configure the backend: for ``file://`` ``create`` and ``durable``; for S3
+    ``endpoint_url``, ``region_name``, credentials, ``config`` or a ready ``client``; for Azure
+    ``connection_string``, ``account_url`` and ``credential``, a ready ``client``
+    (``BlobServiceClient``) and any azure-core option such as ``retry_total``.
+    """
+    store: BlobStore = _open("blobs", url, options)
+    return store
+
+
+def queues(url: str, **options: Any) -> QueueSender:
+    """The :class:`QueueSender` for ``url`` (``sqs://``, ``azure-queue://`` or ``file://``).
+
+    ``options`` as for :func:`blobs`; SQS FIFO queues also take ``group_id``.
+    """
+    sender: QueueSender = _open("queues", url, options)
+    return sender

@@ -1,0 +1,192 @@
+"""What every storage backend offers: :class:`BlobStore`, :class:`QueueSender`, ``BlobInfo``."""
+
+from __future__ import annotations
+
+import abc
+import datetime as _dt
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any, TypeAlias
+
+import attrs
+
+from faaskit.exceptions import InvalidStorageRequest
+
+__all__ = [
+    "AttributeValue",
+    "BlobData",
+    "BlobInfo",
+    "BlobStore",
+    "Body",
+    "QueueSender",
+    "blob_payload",
+    "check_attributes",
+    "encode_body",
+]
+
+BlobData: TypeAlias = bytes | bytearray | memoryview | str | IO[bytes]
+"""What :meth:`BlobStore.put` takes: bytes, text (stored as UTF-8) or a binary stream."""
+
+Body: TypeAlias = bytes | bytearray | memoryview | str | Mapping[str, Any] | list[Any]
+"""What a queue sender takes: bytes, text, or a dict/list sent as JSON."""
+
+AttributeValue: TypeAlias = str | int | float | bytes
+
+
+@attrs.frozen(kw_only=True)
+class BlobInfo:
+    """One stored object: ``key`` relative to the store, ``size`` in bytes.
+
+    ``etag`` has no surrounding quotes. :meth:`BlobStore.list` fills the fields the listing
+    returns; :meth:`BlobStore.info` also fills ``content_type`` and ``metadata``.
+    """
+
+    key: str
+    size: int
+    etag: str | None = None
+    last_modified: _dt.datetime | None = None
+    content_type: str | None = None
+    metadata: Mapping[str, str] = attrs.field(factory=dict)
+
+
+class BlobStore(abc.ABC):
+    """A bucket or container (optionally under a key prefix), the same on every backend.
+
+    Keys are ``/``-separated and relative to the store's prefix. A key that is empty, starts
+    with ``/``, holds an empty, ``.`` or ``..`` segment, a backslash or a control character is
+    refused with :class:`~faaskit.exceptions.InvalidStorageRequest` on every backend, so a key
+    that works on one cloud works on all. Unicode and spaces are fine.
+
+    Errors: a missing object, bucket or container raises
+    :class:`~faaskit.exceptions.BlobNotFound` (a ``KeyError``); refused credentials raise
+    :class:`~faaskit.exceptions.AccessDenied`; anything else (server unreachable, throttled,
+    ...) raises :class:`~faaskit.exceptions.StorageError`. The SDK's error is the ``__cause__``.
+    """
+
+    @property
+    @abc.abstractmethod
+    def url(self) -> str:
+        """The store's URL (``s3://bucket/prefix``, ``azure://container``, ``file:///path``)."""
+
+    @abc.abstractmethod
+    def get(self, key: str) -> bytes:
+        """The whole content of ``key``."""
+
+    @abc.abstractmethod
+    def open(self, key: str) -> IO[bytes]:
+        """A binary file streaming the content of ``key``; close it (or use ``with``)."""
+
+    @abc.abstractmethod
+    def put(
+        self,
+        key: str,
+        data: BlobData,
+        *,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        """Store ``data`` under ``key``, replacing any previous object whole.
+
+        ``data`` may be bytes, ``str`` (stored as UTF-8) or a readable binary stream, which is
+        copied in chunks (never read whole into memory).
+        """
+
+    @abc.abstractmethod
+    def exists(self, key: str) -> bool:
+        """Whether ``key`` names an object."""
+
+    @abc.abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove ``key``; deleting a missing key is not an error (a missing store is)."""
+
+    @abc.abstractmethod
+    def list(self, prefix: str = "") -> Iterator[BlobInfo]:
+        """The objects whose key starts with ``prefix``, in key order, fetched page by page."""
+
+    @abc.abstractmethod
+    def info(self, key: str) -> BlobInfo:
+        """Size, etag, time, content type and metadata of ``key``."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.url}>"
+
+
+class QueueSender(abc.ABC):
+    """Sends messages to one queue. ``send`` returns the id the service gave the message."""
+
+    @property
+    @abc.abstractmethod
+    def url(self) -> str:
+        """The queue's URL (``sqs://name``, ``azure-queue://name``, ``file:///path``)."""
+
+    @abc.abstractmethod
+    def send(self, body: Body, *, attributes: Mapping[str, AttributeValue] | None = None) -> str:
+        """Send one message; a dict or list body is sent as JSON, ``str`` as UTF-8."""
+
+    def send_batch(
+        self,
+        bodies: Iterable[Body],
+        *,
+        attributes: Mapping[str, AttributeValue] | None = None,
+    ) -> list[str]:
+        """Send several messages (in chunks the service accepts); their ids, in order."""
+        return [self.send(body, attributes=attributes) for body in bodies]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.url}>"
+
+
+def blob_payload(data: BlobData, url: str, key: str) -> bytes | IO[bytes]:
+    """What :meth:`BlobStore.put` was given, as bytes or a binary stream."""
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    if callable(getattr(data, "read", None)) and not isinstance(data, io.TextIOBase):
+        return data
+    raise InvalidStorageRequest(
+        f"{url}: cannot put {key!r}: data must be bytes, str or a binary stream, "
+        f"not {type(data).__name__}"
+    )
+
+
+def encode_body(body: Body, url: str) -> bytes:
+    """A message body as bytes; refuses types that have no faithful encoding."""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, (bytearray, memoryview)):
+        return bytes(body)
+    if isinstance(body, (Mapping, list)):
+        try:
+            return json.dumps(body, separators=(",", ":")).encode("utf-8")
+        except (TypeError, ValueError) as exc:
+            raise InvalidStorageRequest(
+                f"{url}: message body is not JSON-serializable: {exc}"
+            ) from exc
+    raise InvalidStorageRequest(
+        f"{url}: a message body must be bytes, str, dict or list, not {type(body).__name__}"
+    )
+
+
+def check_attributes(
+    attributes: Mapping[str, AttributeValue] | None, url: str
+) -> dict[str, AttributeValue]:
+    """Message attributes checked: string names, values ``str``, ``int``, ``float`` or bytes."""
+    if not attributes:
+        return {}
+    checked: dict[str, AttributeValue] = {}
+    for name, value in attributes.items():
+        if not isinstance(name, str) or not name:
+            raise InvalidStorageRequest(f"{url}: message attribute name {name!r} is not a string")
+        if isinstance(value, bool) or not isinstance(value, (str, int, float, bytes)):
+            raise InvalidStorageRequest(
+                f"{url}: message attribute {name!r} must be str, int, float or bytes, "
+                f"not {type(value).__name__}"
+            )
+        checked[name] = value
+    return checked

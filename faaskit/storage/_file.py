@@ -1,0 +1,278 @@
+"""``file:///path``: a directory used as a blob store, the embedded default.
+
+An object ``a/b.txt`` is the plain file ``<root>/a/b.txt``. Writes go to a temporary file
+under ``<root>/.faaskit/tmp`` (same filesystem), are flushed to disk, then renamed over the
+target, so a reader, or the store after a crash, sees the old object or the new one, never
+part of one. Content type and metadata live beside the object tree in
+``<root>/.faaskit/meta/<key>.json``, stamped with the object's size and modification time:
+metadata that no longer matches its object (after a crash between the two renames, or an
+edit by hand) is ignored. Keys whose first segment is ``.faaskit`` are reserved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from faaskit.exceptions import AccessDenied, BlobNotFound, InvalidStorageRequest, StorageError
+from faaskit.storage._base import BlobData, BlobInfo, BlobStore, blob_payload
+from faaskit.storage._keys import check_key, check_prefix
+
+__all__ = ["FileBlobStore", "atomic_write", "blob_store", "sync_directory"]
+
+RESERVED = ".faaskit"
+
+
+def sync_directory(path: str) -> None:
+    """Flush a directory entry (a rename) to disk where the platform allows it."""
+    if os.name == "nt":
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(
+    path: str, data: bytes | IO[bytes], tmp_dir: str, *, durable: bool
+) -> os.stat_result:
+    """Write ``data`` to ``path`` whole or not at all; the new file's ``stat``."""
+    fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix="put-")
+    try:
+        with open(fd, "wb") as file:
+            if isinstance(data, bytes):
+                file.write(data)
+            else:
+                shutil.copyfileobj(data, file, 1024 * 1024)
+            file.flush()
+            if durable:
+                os.fsync(file.fileno())
+            stat = os.fstat(file.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    if durable:
+        sync_directory(os.path.dirname(path))
+    return stat
+
+
+def _etag(stat: os.stat_result) -> str:
+    return f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
+
+
+class FileBlobStore(BlobStore):
+    """A local directory as a :class:`BlobStore`.
+
+    ``create=True`` makes the directory when it is missing (otherwise a missing directory is a
+    missing container: :class:`BlobNotFound`). ``durable=False`` skips ``fsync``: writes stay
+    atomic against a crash of the process, not of the machine.
+    """
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str],
+        *,
+        url: str | None = None,
+        create: bool = False,
+        durable: bool = True,
+    ) -> None:
+        self.root = os.path.abspath(os.fspath(root))
+        self._url = url or "file://" + self.root.replace(os.sep, "/")
+        self.durable = durable
+        if create:
+            os.makedirs(self.root, exist_ok=True)
+
+    @property
+    def url(self) -> str:
+        """The store's ``file://`` URL."""
+        return self._url
+
+    def _path(self, key: str, *, base: str | None = None) -> str:
+        check_key(key, self._url)
+        parts = key.split("/")
+        if parts[0] == RESERVED:
+            raise InvalidStorageRequest(
+                f"{self._url}: key {key!r} refused: {RESERVED}/ is reserved"
+            )
+        root = base or self.root
+        path = os.path.join(root, *parts)
+        if os.path.commonpath([root, os.path.normpath(path)]) != root:
+            raise InvalidStorageRequest(f"{self._url}: key {key!r} refused: it leaves the store")
+        return path
+
+    def _meta_path(self, key: str) -> str:
+        return self._path(key, base=os.path.join(self.root, RESERVED, "meta")) + ".json"
+
+    def _error(self, exc: OSError, op: str, key: str) -> StorageError:
+        where = f"{self._url}: cannot {op} {key!r}"
+        if not os.path.isdir(self.root):
+            return BlobNotFound(f"{where}: the directory {self.root} does not exist")
+        if isinstance(exc, PermissionError):
+            return AccessDenied(f"{where}: {exc.strerror}")
+        if isinstance(exc, (FileNotFoundError, NotADirectoryError, IsADirectoryError)):
+            if op in ("get", "open", "info"):
+                return BlobNotFound(f"{where}: no such object")
+            return StorageError(f"{where}: a file or directory of another key is in the way")
+        return StorageError(f"{where}: {exc}")
+
+    def get(self, key: str) -> bytes:
+        """The whole content of ``key``."""
+        path = self._path(key)
+        try:
+            with open(path, "rb") as file:
+                return file.read()
+        except OSError as exc:
+            raise self._error(exc, "get", key) from exc
+
+    def open(self, key: str) -> IO[bytes]:
+        """The object's file, opened for binary reading."""
+        path = self._path(key)
+        try:
+            file = open(path, "rb")  # noqa: SIM115 - the caller closes it
+        except OSError as exc:
+            raise self._error(exc, "open", key) from exc
+        if os.path.isdir(path):
+            file.close()
+            raise BlobNotFound(f"{self._url}: cannot open {key!r}: no such object")
+        return file
+
+    def put(
+        self,
+        key: str,
+        data: BlobData,
+        *,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        """Write ``key`` atomically (temporary file, flush, rename), then its metadata."""
+        path = self._path(key)
+        meta_path = self._meta_path(key)
+        payload = blob_payload(data, self._url, key)
+        tmp_dir = os.path.join(self.root, RESERVED, "tmp")
+        try:
+            if not os.path.isdir(self.root):
+                raise FileNotFoundError(self.root)
+            os.makedirs(tmp_dir, exist_ok=True)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            stat = atomic_write(path, payload, tmp_dir, durable=self.durable)
+            if content_type is None and not metadata:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(meta_path)
+                return
+            record = {
+                "content_type": content_type,
+                "metadata": dict(metadata or {}),
+                "size": stat.st_size,
+                "mtime_ns": stat.st_mtime_ns,
+            }
+            os.makedirs(os.path.dirname(meta_path), exist_ok=True)
+            atomic_write(meta_path, json.dumps(record).encode(), tmp_dir, durable=self.durable)
+        except OSError as exc:
+            raise self._error(exc, "put", key) from exc
+
+    def exists(self, key: str) -> bool:
+        """Whether ``key`` names a file in the store."""
+        return os.path.isfile(self._path(key))
+
+    def delete(self, key: str) -> None:
+        """Remove ``key`` and its metadata, and the directories it leaves empty."""
+        path = self._path(key)
+        if not os.path.isdir(self.root):
+            raise BlobNotFound(f"{self._url}: cannot delete {key!r}: {self.root} does not exist")
+        try:
+            os.unlink(path)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return
+        except OSError as exc:
+            raise self._error(exc, "delete", key) from exc
+        with contextlib.suppress(OSError):
+            os.unlink(self._meta_path(key))
+        parent = os.path.dirname(path)
+        while parent != self.root:
+            try:
+                os.rmdir(parent)
+            except OSError:
+                break
+            parent = os.path.dirname(parent)
+
+    def info(self, key: str) -> BlobInfo:
+        """Size, etag and time from the file; content type and metadata from beside it."""
+        path = self._path(key)
+        try:
+            stat = os.stat(path)
+        except OSError as exc:
+            raise self._error(exc, "info", key) from exc
+        if not os.path.isfile(path):
+            raise BlobNotFound(f"{self._url}: cannot info {key!r}: no such object")
+        record = self._read_meta(key, stat)
+        return BlobInfo(
+            key=key,
+            size=stat.st_size,
+            etag=_etag(stat),
+            last_modified=_dt.datetime.fromtimestamp(stat.st_mtime, _dt.timezone.utc),
+            content_type=record.get("content_type"),
+            metadata=record.get("metadata") or {},
+        )
+
+    def _read_meta(self, key: str, stat: os.stat_result) -> dict[str, Any]:
+        try:
+            with open(self._meta_path(key), "rb") as file:
+                record = json.load(file)
+        except (OSError, ValueError):
+            return {}
+        if (
+            not isinstance(record, dict)
+            or record.get("size") != stat.st_size
+            or record.get("mtime_ns") != stat.st_mtime_ns
+        ):
+            return {}
+        return record
+
+    def list(self, prefix: str = "") -> Iterator[BlobInfo]:
+        """The files under the root whose key starts with ``prefix``, in UTF-8 key order."""
+        check_prefix(prefix, self._url)
+        if not os.path.isdir(self.root):
+            raise BlobNotFound(f"{self._url}: cannot list {prefix!r}: {self.root} does not exist")
+        return self._walk(self.root, "", prefix)
+
+    def _walk(self, directory: str, base: str, prefix: str) -> Iterator[BlobInfo]:
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            return
+        named = []
+        for entry in entries:
+            if not base and entry.name == RESERVED:
+                continue
+            is_dir = entry.is_dir(follow_symlinks=False)
+            key = base + entry.name + ("/" if is_dir else "")
+            if key.startswith(prefix) or (is_dir and prefix.startswith(key)):
+                named.append((key.encode("utf-8", "surrogateescape"), key, is_dir, entry))
+        for _, key, is_dir, entry in sorted(named, key=lambda item: item[0]):
+            if is_dir:
+                yield from self._walk(entry.path, key, prefix)
+                continue
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            yield BlobInfo(
+                key=key,
+                size=stat.st_size,
+                etag=_etag(stat),
+                last_modified=_dt.datetime.fromtimestamp(stat.st_mtime, _dt.timezone.utc),
+            )
+
+
+def blob_store(location: Any, *, create: bool = False, durable: bool = True) -> FileBlobStore:
+    """The :class:`FileBlobStore` for a parsed ``file://`` location."""
+    return FileBlobStore(location.name, url=location.url, create=create, durable=durable)

@@ -1,0 +1,128 @@
+"""``file:///path`` as a queue: a directory holding one file per message, durable and ordered.
+
+Each message is written to a temporary file, flushed to disk and renamed into the directory,
+so a crash of the sending process leaves either the whole message or nothing. File names
+start with the send time and a per-process counter, so listing them gives send order.
+Consumers take messages with :meth:`FileQueue.messages` and acknowledge each with
+:meth:`FileQueue.delete` once it is processed: nothing is removed before that.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as _dt
+import itertools
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from faaskit._events import Message
+from faaskit.exceptions import BlobNotFound, InvalidStorageRequest, StorageError
+from faaskit.storage._base import AttributeValue, Body, QueueSender, check_attributes, encode_body
+from faaskit.storage._file import atomic_write
+
+__all__ = ["FileQueue", "queue_sender"]
+
+_counter = itertools.count()
+_SUFFIX = ".msg.json"
+
+
+def _encode_attribute(value: AttributeValue) -> list[Any]:
+    if isinstance(value, bytes):
+        return ["bytes", base64.b64encode(value).decode("ascii")]
+    return [type(value).__name__, value]
+
+
+def _decode_attribute(pair: list[Any]) -> AttributeValue:
+    kind, value = pair
+    if kind == "bytes":
+        return base64.b64decode(value)
+    return value  # type: ignore[no-any-return]
+
+
+class FileQueue(QueueSender):
+    """A local durable queue in a directory (made when missing only with ``create=True``)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        url: str | None = None,
+        create: bool = False,
+        durable: bool = True,
+    ) -> None:
+        self.path = os.path.abspath(os.fspath(path))
+        self._url = url or "file://" + self.path.replace(os.sep, "/")
+        self.durable = durable
+        if create:
+            os.makedirs(self.path, exist_ok=True)
+
+    @property
+    def url(self) -> str:
+        """The queue's ``file://`` URL."""
+        return self._url
+
+    def send(self, body: Body, *, attributes: Mapping[str, AttributeValue] | None = None) -> str:
+        """Write one message file atomically; its id (which sorts in send order)."""
+        data = encode_body(body, self._url)
+        checked = check_attributes(attributes, self._url)
+        message_id = f"{time.time_ns():020d}-{next(_counter):08d}-{uuid.uuid4().hex[:12]}"
+        record = {
+            "id": message_id,
+            "body": base64.b64encode(data).decode("ascii"),
+            "attributes": {name: _encode_attribute(v) for name, v in checked.items()},
+            "enqueued_at": _dt.datetime.now(_dt.timezone.utc).isoformat(),
+        }
+        tmp_dir = os.path.join(self.path, ".tmp")
+        try:
+            if not os.path.isdir(self.path):
+                raise BlobNotFound(f"{self._url}: cannot send: the queue directory does not exist")
+            os.makedirs(tmp_dir, exist_ok=True)
+            target = os.path.join(self.path, message_id + _SUFFIX)
+            atomic_write(target, json.dumps(record).encode(), tmp_dir, durable=self.durable)
+        except OSError as exc:
+            if isinstance(exc, StorageError):
+                raise
+            raise StorageError(f"{self._url}: cannot send a message: {exc}") from exc
+        return message_id
+
+    def messages(self) -> Iterator[Message]:
+        """The messages waiting in the queue, oldest first, as :class:`faaskit.Message`."""
+        try:
+            names = sorted(n for n in os.listdir(self.path) if n.endswith(_SUFFIX))
+        except FileNotFoundError as exc:
+            raise BlobNotFound(f"{self._url}: the queue directory does not exist") from exc
+        for name in names:
+            try:
+                with open(os.path.join(self.path, name), "rb") as file:
+                    record = json.load(file)
+            except FileNotFoundError:
+                continue
+            except (OSError, ValueError) as exc:
+                raise StorageError(
+                    f"{self._url}: message file {name} is unreadable: {exc}"
+                ) from exc
+            yield Message(
+                id=record["id"],
+                body=base64.b64decode(record["body"]),
+                attributes={k: _decode_attribute(v) for k, v in record["attributes"].items()},
+                enqueued_at=_dt.datetime.fromisoformat(record["enqueued_at"]),
+                source=self._url,
+                raw=record,
+            )
+
+    def delete(self, message_id: str) -> None:
+        """Acknowledge a processed message: remove it (a missing one is not an error)."""
+        if not message_id or "/" in message_id or "\\" in message_id or message_id[0] == ".":
+            raise InvalidStorageRequest(f"{self._url}: {message_id!r} is not a message id")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(os.path.join(self.path, message_id + _SUFFIX))
+
+
+def queue_sender(location: Any, *, create: bool = False, durable: bool = True) -> FileQueue:
+    """The :class:`FileQueue` for a parsed ``file://`` location."""
+    return FileQueue(location.name, url=location.url, create=create, durable=durable)

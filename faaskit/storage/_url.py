@@ -1,0 +1,87 @@
+"""Storage URLs: which backend, which bucket/container/queue, which key prefix."""
+
+from __future__ import annotations
+
+import os
+import urllib.parse
+import urllib.request
+
+import attrs
+
+from faaskit.exceptions import ConfigurationError
+from faaskit.storage._keys import normalize_prefix
+
+__all__ = ["BLOB_SCHEMES", "QUEUE_SCHEMES", "Location", "parse"]
+
+BLOB_SCHEMES = ("file", "s3", "azure")
+QUEUE_SCHEMES = ("file", "sqs", "azure-queue")
+
+
+@attrs.frozen(kw_only=True)
+class Location:
+    """A parsed storage URL.
+
+    ``scheme`` names the backend; ``name`` is the bucket, container or queue name (for
+    ``file`` the absolute directory path, for a queue given by its HTTPS URL that URL);
+    ``prefix`` is ``""`` or a key prefix ending in ``/``; ``url`` is the URL as the store
+    reports it.
+    """
+
+    scheme: str
+    name: str
+    prefix: str = ""
+    url: str
+
+
+def _file_path(url: str, parts: urllib.parse.SplitResult) -> str:
+    if parts.netloc not in ("", "localhost"):
+        raise ConfigurationError(
+            f"storage URL {url!r}: a file URL names a local path: file:///absolute/path"
+        )
+    if not parts.path:
+        raise ConfigurationError(f"storage URL {url!r}: the path is empty")
+    return os.path.abspath(urllib.request.url2pathname(parts.path))
+
+
+def _queue_https(url: str, parts: urllib.parse.SplitResult) -> Location:
+    host = parts.hostname or ""
+    segments = [s for s in parts.path.split("/") if s]
+    if host.endswith(".queue.core.windows.net") and len(segments) == 1:
+        return Location(scheme="azure-queue", name=url.rstrip("/"), url=url.rstrip("/"))
+    if len(segments) == 2:
+        return Location(scheme="sqs", name=url.rstrip("/"), url=url.rstrip("/"))
+    raise ConfigurationError(
+        f"queue URL {url!r} is neither an SQS queue URL (https://sqs.<region>.amazonaws.com"
+        "/<account>/<name>) nor an Azure queue URL (https://<account>.queue.core.windows.net"
+        "/<name>)"
+    )
+
+
+def parse(url: str, kind: str) -> Location:
+    """Parse a storage URL for ``kind`` ``"blobs"`` or ``"queues"``."""
+    if not isinstance(url, str) or ("://" not in url and not url.startswith("file:")):
+        raise ConfigurationError(f"storage URL {url!r} has no scheme (s3://, azure://, file://)")
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    schemes = BLOB_SCHEMES if kind == "blobs" else QUEUE_SCHEMES
+    if kind == "queues" and scheme in ("http", "https"):
+        return _queue_https(url, parts)
+    if scheme not in schemes:
+        raise ConfigurationError(
+            f"storage URL {url!r}: unsupported scheme {scheme!r} for {kind}; "
+            f"use one of {', '.join(s + '://' for s in schemes)}"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"storage URL {url!r}: pass options as keyword arguments")
+    if scheme == "file":
+        path = _file_path(url, parts)
+        return Location(scheme="file", name=path, url="file://" + urllib.request.pathname2url(path))
+    name = urllib.parse.unquote(parts.netloc)
+    if not name:
+        raise ConfigurationError(f"storage URL {url!r} names no bucket, container or queue")
+    path = urllib.parse.unquote(parts.path)
+    if kind == "queues" and path.strip("/"):
+        raise ConfigurationError(f"queue URL {url!r}: a queue name has no path")
+    prefix = normalize_prefix(path, url)
+    canonical = f"{scheme}://{name}" + (f"/{prefix.rstrip('/')}" if prefix else "")
+    return Location(scheme=scheme, name=name, prefix=prefix, url=canonical)
