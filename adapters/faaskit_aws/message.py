@@ -1,0 +1,308 @@
+"""Messages: SQS (standard, FIFO, dead-letter redrive), SNS, and SNS delivered through SQS.
+
+Payload formats:
+- SQS event and partial batch responses (``batchItemFailures``):
+  https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html and
+  https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
+- SQS message attributes (String, Number, Binary and custom ``Type.label`` types):
+  https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html
+- SNS event: https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html
+- SNS message attributes (String, String.Array, Number, Binary):
+  https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html
+- SNS to SQS, raw and non-raw (JSON envelope) delivery:
+  https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html
+
+An SQS delivery becomes a :class:`~faaskit.MessageBatch` whose entries run one by one; a record
+that cannot be decoded is reported as failed rather than dropped, and a record without a
+``messageId`` (which could not be reported) fails the whole delivery. Bodies holding an SNS
+envelope, an S3 notification or an S3 EventBridge event are unwrapped (S3's ``s3:TestEvent``
+gives no event and is acknowledged).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from faaskit._context import Context
+from faaskit._events import BatchEntry, BatchResult, Message, MessageBatch
+from faaskit.exceptions import InvalidEventError
+from faaskit_aws._fields import (
+    arn_name,
+    b64,
+    epoch,
+    first_record,
+    invalid,
+    iso_time,
+    number,
+    optional,
+    records,
+    require,
+)
+
+__all__ = ["DECODERS", "SNS", "SQS", "Attributes"]
+
+
+class Attributes(Mapping[str, Any]):
+    """Message attributes, each decoded when first read.
+
+    ``String`` gives ``str``, ``Number`` an ``int`` (or ``Decimal`` when not an integer),
+    ``Binary`` ``bytes`` (base64 decoded), ``String.Array`` a ``list``. An attribute that cannot
+    be decoded raises :class:`~faaskit.InvalidEventError` naming it when it is read, so the
+    message itself is still delivered.
+    """
+
+    __slots__ = ("_cache", "_decode", "_path", "_raw", "_source")
+
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        decode: Callable[[Any, str, str], Any],
+        source: str,
+        path: str,
+    ) -> None:
+        self._raw = raw
+        self._decode = decode
+        self._source = source
+        self._path = path
+        self._cache: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._cache[name]
+        except KeyError:
+            value = self._decode(self._raw[name], self._source, f"{self._path}.{name}")
+            self._cache[name] = value
+            return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"Attributes({list(self._raw)!r})"
+
+
+def _sqs_attribute(value: Any, source: str, path: str) -> Any:
+    if not isinstance(value, Mapping):
+        raise invalid(source, path, f"must be an object, got {type(value).__name__}")
+    data_type = require(value, "dataType", str, source, path)
+    base = data_type.split(".", 1)[0]
+    if base == "String":
+        return require(value, "stringValue", str, source, path)
+    if base == "Number":
+        return number(value.get("stringValue"), source, f"{path}.stringValue")
+    if base == "Binary":
+        return b64(value.get("binaryValue"), source, f"{path}.binaryValue")
+    raise invalid(source, f"{path}.dataType", f"is not a known data type: {data_type!r}")
+
+
+def _sns_attribute(value: Any, source: str, path: str) -> Any:
+    if not isinstance(value, Mapping):
+        raise invalid(source, path, f"must be an object, got {type(value).__name__}")
+    kind = require(value, "Type", str, source, path)
+    text = value.get("Value")
+    if kind == "String.Array":
+        if not isinstance(text, str):
+            raise invalid(source, f"{path}.Value", "must be a JSON array string")
+        try:
+            items = json.loads(text)
+        except ValueError:
+            items = None
+        if not isinstance(items, list):
+            raise invalid(source, f"{path}.Value", "is not a JSON array")
+        return items
+    base = kind.split(".", 1)[0]
+    if base == "String":
+        return require(value, "Value", str, source, path)
+    if base == "Number":
+        return number(text, source, f"{path}.Value")
+    if base == "Binary":
+        return b64(text, source, f"{path}.Value")
+    raise invalid(source, f"{path}.Type", f"is not a known attribute type: {kind!r}")
+
+
+def _attributes(
+    raw: Mapping[str, Any], name: str, decode: Any, source: str, path: str
+) -> Attributes:
+    value = optional(raw, name, Mapping, source, path)
+    return Attributes(value or {}, decode, source, f"{path}.{name}")
+
+
+def _json_body(body: str) -> Any:
+    """The body as JSON when it may be a wrapped notification, else None (cheap checks first)."""
+    if not body.lstrip().startswith("{") or not any(
+        mark in body for mark in ('"TopicArn"', '"Records"', '"detail-type"', '"Event"')
+    ):
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _contents(message: Message, data: Any, source: str, path: str) -> tuple[Any, ...]:
+    """The portable events a message stands for: S3 notifications unwrapped, else itself."""
+    if type(data) is dict:
+        from faaskit_aws import blob
+
+        if blob.is_s3_notification(data):
+            return blob.s3_notification(data, source, path)
+        if blob.is_s3_test_event(data):
+            return ()
+        if blob.is_eventbridge_object(data):
+            return (blob.eventbridge_object(data, source, path),)
+    return (message,)
+
+
+def _is_sns_envelope(data: Any) -> bool:
+    return (
+        type(data) is dict
+        and data.get("Type") == "Notification"
+        and "TopicArn" in data
+        and "Message" in data
+    )
+
+
+def _sqs_entry(record: Any, index: int, source: str) -> tuple[BatchEntry, Message | None]:
+    path = f"Records[{index}]"
+    if not isinstance(record, Mapping):
+        raise invalid(source, path, f"must be an object, got {type(record).__name__}")
+    message_id = record.get("messageId")
+    if not isinstance(message_id, str) or not message_id:
+        # Without an id the message cannot be reported alone: fail the whole delivery.
+        raise invalid(source, f"{path}.messageId", "is missing, so it cannot be reported")
+    try:
+        body = require(record, "body", str, source, path)
+        system = optional(record, "attributes", Mapping, source, path) or {}
+        spath = f"{path}.attributes"
+        count = optional(system, "ApproximateReceiveCount", (str, int), source, spath)
+        data = _json_body(body)
+        message = Message(
+            id=message_id,
+            body=body.encode("utf-8"),
+            attributes=_attributes(record, "messageAttributes", _sqs_attribute, source, path),
+            delivery_count=None
+            if count is None
+            else int(number(str(count), source, f"{spath}.ApproximateReceiveCount")),
+            enqueued_at=epoch(
+                system.get("SentTimestamp"), source, f"{spath}.SentTimestamp", unit=1000
+            ),
+            source=arn_name(record.get("eventSourceARN")),
+            group_id=optional(system, "MessageGroupId", str, source, spath),
+            raw=record,
+        )
+        if _is_sns_envelope(data):
+            message, data = _from_envelope(message, data, source, f"{path}.body")
+        events = _contents(message, data, source, f"{path}.body")
+    except InvalidEventError as exc:
+        return BatchEntry(id=message_id, error=exc), None
+    return BatchEntry(id=message_id, events=events, item=message), message
+
+
+def _from_envelope(
+    message: Message, envelope: Mapping[str, Any], source: str, path: str
+) -> tuple[Message, Any]:
+    """An SQS message carrying a (non-raw) SNS envelope, as the SNS message it holds."""
+    text = require(envelope, "Message", str, source, path)
+    inner = Message(
+        id=message.id,
+        body=text.encode("utf-8"),
+        attributes=_attributes(envelope, "MessageAttributes", _sns_attribute, source, path),
+        delivery_count=message.delivery_count,
+        enqueued_at=iso_time(envelope.get("Timestamp"), source, f"{path}.Timestamp"),
+        source=arn_name(envelope.get("TopicArn")),
+        subject=optional(envelope, "Subject", str, source, path),
+        group_id=message.group_id,
+        raw=message.raw,
+    )
+    return inner, _json_body(text)
+
+
+def failures(result: Any) -> dict[str, list[dict[str, str]]]:
+    """The partial batch response for a :class:`BatchResult`."""
+    failed = result.failed if isinstance(result, BatchResult) else ()
+    return {"batchItemFailures": [{"itemIdentifier": item} for item in failed]}
+
+
+class Sqs:
+    """An SQS batch (standard or FIFO); the response reports failures per message."""
+
+    source = "sqs"
+
+    def recognise(self, raw: Any) -> bool:
+        first = first_record(raw)
+        return first is not None and first.get("eventSource") == "aws:sqs"
+
+    def decode(self, raw: Any, ctx: Context) -> MessageBatch:
+        source = self.source
+        entries: list[BatchEntry] = []
+        messages: list[Message] = []
+        for index, record in enumerate(records(raw, source)):
+            entry, message = _sqs_entry(record, index, source)
+            entries.append(entry)
+            if message is not None:
+                messages.append(message)
+        first = first_record(raw) or {}
+        queue = arn_name(first.get("eventSourceARN"))
+        system = first.get("attributes")
+        fifo = (queue or "").endswith(".fifo") or (
+            isinstance(system, Mapping) and "MessageGroupId" in system
+        )
+        return MessageBatch(
+            messages=messages, source=queue, fifo=fifo, raw=raw, entries=tuple(entries)
+        )
+
+    def encode(self, result: Any, raw: Any) -> dict[str, list[dict[str, str]]]:
+        return failures(result)
+
+
+def _sns_record(record: Any, index: int, source: str) -> tuple[Any, ...]:
+    path = f"Records[{index}]"
+    if not isinstance(record, Mapping):
+        raise invalid(source, path, f"must be an object, got {type(record).__name__}")
+    sns = require(record, "Sns", Mapping, source, path)
+    spath = f"{path}.Sns"
+    text = require(sns, "Message", str, source, spath)
+    message = Message(
+        id=require(sns, "MessageId", str, source, spath),
+        body=text.encode("utf-8"),
+        attributes=_attributes(sns, "MessageAttributes", _sns_attribute, source, spath),
+        enqueued_at=iso_time(sns.get("Timestamp"), source, f"{spath}.Timestamp"),
+        source=arn_name(sns.get("TopicArn")),
+        subject=optional(sns, "Subject", str, source, spath),
+        raw=record,
+    )
+    return _contents(message, _json_body(text), source, f"{spath}.Message")
+
+
+class Sns:
+    """An SNS notification invoking the function (one record per invocation)."""
+
+    source = "sns"
+
+    def recognise(self, raw: Any) -> bool:
+        first = first_record(raw)
+        return first is not None and first.get("EventSource") == "aws:sns"
+
+    def decode(self, raw: Any, ctx: Context) -> Any:
+        events = tuple(
+            event
+            for index, record in enumerate(records(raw, self.source))
+            for event in _sns_record(record, index, self.source)
+        )
+        return events[0] if len(events) == 1 else events
+
+    def encode(self, result: Any, raw: Any) -> Any:
+        from faaskit_aws.blob import passthrough
+
+        return passthrough(result)
+
+
+SQS = Sqs()
+SNS = Sns()
+
+DECODERS = (SQS, SNS)
