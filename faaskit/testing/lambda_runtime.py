@@ -1,0 +1,334 @@
+"""A Lambda Runtime API emulator on loopback that runs a handler inside the real AWS runtime
+interface client (``python -m awslambdaric module.handler``, PyPI ``awslambdaric``).
+
+Runtime API: https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html (HTTP/1.1:
+``GET /2018-06-01/runtime/invocation/next``, ``POST .../invocation/{id}/response``,
+``POST .../invocation/{id}/error``, ``POST .../init/error``). Environment variables:
+https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+
+>>> with LambdaRuntime("app.handler", task_root="samples/hello_http") as rt:  # doctest: +SKIP
+...     response = rt.invoke({"version": "2.0", ...})
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from faaskit.exceptions import FaaskitError
+
+__all__ = ["LambdaFunctionError", "LambdaRuntime"]
+
+_PREFIX = "/2018-06-01/runtime"
+
+
+class LambdaFunctionError(FaaskitError, RuntimeError):
+    """The function failed (``/error``) or could not start (``/init/error``).
+
+    ``error`` is the error document the runtime posted (``errorType``, ``errorMessage``,
+    ``stackTrace``); ``error_type`` the ``Lambda-Runtime-Function-Error-Type`` header.
+    """
+
+    def __init__(self, message: str, *, error: Any = None, error_type: str | None = None) -> None:
+        super().__init__(message)
+        self.error = error
+        self.error_type = error_type
+
+
+@attrs.frozen(kw_only=True)
+class _Invocation:
+    request_id: str
+    body: bytes
+    deadline_ms: int
+    trace_id: str
+    future: Future[Any] = attrs.field(eq=False)
+
+
+class _Api(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _reply(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.path != f"{_PREFIX}/invocation/next":
+            self._reply(404, {"errorMessage": f"unknown path {self.path}"})
+            return
+        runtime = self.server.runtime
+        item = runtime._pending.get()
+        if item is None:  # shutting down
+            self._reply(500, {"errorMessage": "runtime emulator stopped"})
+            self.close_connection = True
+            return
+        runtime._running[item.request_id] = item
+        self._reply(
+            200,
+            item.body,
+            {
+                "Lambda-Runtime-Aws-Request-Id": item.request_id,
+                "Lambda-Runtime-Deadline-Ms": str(item.deadline_ms),
+                "Lambda-Runtime-Invoked-Function-Arn": runtime.function_arn,
+                "Lambda-Runtime-Trace-Id": item.trace_id,
+            },
+        )
+
+    def do_POST(self) -> None:
+        body = self._body()
+        runtime = self.server.runtime
+        parts = self.path[len(_PREFIX) :].strip("/").split("/")
+        if parts == ["init", "error"]:
+            runtime._init_failed(
+                _load(body), self.headers.get("Lambda-Runtime-Function-Error-Type")
+            )
+            self._reply(202, {"status": "OK"})
+            return
+        if len(parts) != 3 or parts[0] != "invocation" or parts[2] not in ("response", "error"):
+            self._reply(404, {"errorMessage": f"unknown path {self.path}"})
+            return
+        item = runtime._running.pop(parts[1], None)
+        if item is None:
+            self._reply(400, {"errorMessage": f"unknown request id {parts[1]}"})
+            return
+        self._reply(202, {"status": "OK"})
+        if parts[2] == "response":
+            item.future.set_result(_load(body))
+        else:
+            error = _load(body)
+            kind = self.headers.get("Lambda-Runtime-Function-Error-Type") or (
+                error.get("errorType") if isinstance(error, dict) else None
+            )
+            message = error.get("errorMessage") if isinstance(error, dict) else error
+            item.future.set_exception(
+                LambdaFunctionError(f"function error: {message}", error=error, error_type=kind)
+            )
+
+
+def _load(body: bytes) -> Any:
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return body.decode("utf-8", "replace")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    runtime: LambdaRuntime
+
+
+class LambdaRuntime:
+    """Run ``handler`` (``module.attribute``) in ``awslambdaric`` against a local Runtime API.
+
+    ``task_root`` is the folder holding the handler module (``LAMBDA_TASK_ROOT``);
+    ``python_path`` lists extra import folders (faaskit itself, for example). ``invoke(event)``
+    returns the function's response, or raises :class:`LambdaFunctionError`.
+    """
+
+    def __init__(
+        self,
+        handler: str,
+        *,
+        task_root: str | Path = ".",
+        function_name: str = "faaskit-local",
+        memory_mb: int = 128,
+        timeout: float = 30.0,
+        region: str = "us-east-1",
+        env: Mapping[str, str] | None = None,
+        python: str = sys.executable,
+        python_path: Iterable[str | Path] = (),
+        stream_output: bool = False,
+    ) -> None:
+        self.handler = handler
+        self.task_root = Path(task_root).resolve()
+        self.function_name = function_name
+        self.memory_mb = memory_mb
+        self.timeout = timeout
+        self.region = region
+        self.function_arn = f"arn:aws:lambda:{region}:123456789012:function:{function_name}"
+        self.python = python
+        self.python_path = [str(Path(p).resolve()) for p in python_path]
+        self.extra_env = dict(env or {})
+        self.stream_output = stream_output
+        self.init_error: Any = None
+        self._pending: queue.Queue[_Invocation | None] = queue.Queue()
+        self._running: dict[str, _Invocation] = {}
+        self._server: _Server | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def address(self) -> str:
+        """``host:port`` of the Runtime API (``AWS_LAMBDA_RUNTIME_API``)."""
+        if self._server is None:
+            raise RuntimeError("the runtime emulator is not started")
+        host, port = self._server.server_address[:2]
+        return f"{host!s}:{port}"
+
+    def environment(self) -> dict[str, str]:
+        """The environment the runtime client starts with, as Lambda sets it."""
+        env = dict(os.environ)
+        path = [str(self.task_root), *self.python_path]
+        if env.get("PYTHONPATH"):
+            path.append(env["PYTHONPATH"])
+        env.update(
+            {
+                "AWS_LAMBDA_RUNTIME_API": self.address,
+                "_HANDLER": self.handler,
+                "LAMBDA_TASK_ROOT": str(self.task_root),
+                "LAMBDA_RUNTIME_DIR": str(Path(self.python).parent),
+                "AWS_LAMBDA_FUNCTION_NAME": self.function_name,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_mb),
+                "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+                "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{self.function_name}",
+                "AWS_LAMBDA_LOG_STREAM_NAME": "2024/01/01/[$LATEST]" + uuid.uuid4().hex,
+                "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+                "AWS_REGION": self.region,
+                "AWS_DEFAULT_REGION": self.region,
+                "AWS_EXECUTION_ENV": "AWS_Lambda_python{}.{}".format(*sys.version_info[:2]),
+                "PYTHONPATH": os.pathsep.join(path),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def start(self) -> LambdaRuntime:
+        """Listen on a free loopback port and start the runtime client process."""
+        server = _Server(("127.0.0.1", 0), _Api)
+        server.runtime = self
+        self._server = server
+        threading.Thread(
+            target=server.serve_forever, name="lambda-runtime-api", daemon=True
+        ).start()
+        output = None if self.stream_output else subprocess.DEVNULL
+        self._process = subprocess.Popen(
+            [self.python, "-m", "awslambdaric", self.handler],
+            cwd=self.task_root,
+            env=self.environment(),
+            stdout=output,
+            stderr=output,
+        )
+        threading.Thread(target=self._watch, name="lambda-runtime-watch", daemon=True).start()
+        return self
+
+    def _watch(self) -> None:
+        process = self._process
+        assert process is not None
+        code = process.wait()
+        message = f"the runtime client exited with code {code}"
+        if self.init_error is not None:
+            message = f"init error: {_describe(self.init_error)}"
+        self._fail_all(LambdaFunctionError(message, error=self.init_error))
+
+    def _fail_all(self, error: BaseException) -> None:
+        with self._lock:
+            items = list(self._running.values())
+            self._running.clear()
+            while True:
+                try:
+                    item = self._pending.get_nowait()
+                except queue.Empty:
+                    break
+                if item is not None:
+                    items.append(item)
+        for item in items:
+            if not item.future.done():
+                item.future.set_exception(error)
+
+    def _init_failed(self, error: Any, error_type: str | None) -> None:
+        self.init_error = error
+
+    def invoke(self, event: Any, *, timeout: float | None = None) -> Any:
+        """Send one invocation and wait for the function's response."""
+        if self._process is None:
+            self.start()
+        assert self._process is not None
+        if self._process.poll() is not None:
+            raise LambdaFunctionError(
+                f"the runtime client is not running (init error: {_describe(self.init_error)})",
+                error=self.init_error,
+            )
+        limit = self.timeout if timeout is None else timeout
+        request_id = str(uuid.uuid4())
+        trace = (
+            f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};"
+            f"Parent={uuid.uuid4().hex[:16]};Sampled=0"
+        )
+        item = _Invocation(
+            request_id=request_id,
+            body=json.dumps(event).encode(),
+            deadline_ms=int(time.time() * 1000 + limit * 1000),
+            trace_id=trace,
+            future=Future(),
+        )
+        self._pending.put(item)
+        try:
+            return item.future.result(timeout=limit + 5)
+        except TimeoutError:
+            raise LambdaFunctionError(
+                f"Task timed out after {limit:.2f} seconds", error_type="Sandbox.Timedout"
+            ) from None
+
+    def close(self) -> None:
+        """Stop the runtime client and the Runtime API server."""
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        server, self._server = self._server, None
+        if server is not None:
+            self._pending.put(None)
+            server.shutdown()
+            server.server_close()
+
+    def __enter__(self) -> LambdaRuntime:
+        return self.start() if self._process is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _describe(error: Any) -> str:
+    if isinstance(error, dict):
+        return f"{error.get('errorType', 'Error')}: {error.get('errorMessage', '')}"
+    return str(error)
