@@ -32,8 +32,17 @@ import attrs
 
 from faaskit._context import Context
 from faaskit._events import BlobEvent
-from faaskit.exceptions import ConfigurationError, InvalidEventError
-from faaskit_azure.event import blob_subject, grid_fields, is_storage_blob, parse_time
+from faaskit.exceptions import ConfigurationError, InvalidEventError, TriggerMismatchError
+from faaskit_azure.event import (
+    binding,
+    blob_subject,
+    connection,
+    grid_fields,
+    is_storage_blob,
+    option,
+    parse_time,
+    register_grid,
+)
 
 __all__ = ["BLOB_TRIGGER", "CLOUD_EVENTS_BLOB", "DECODERS", "EVENT_GRID_BLOB", "register"]
 
@@ -205,6 +214,15 @@ class _AnyBlobEvent:
         return EVENT_GRID_BLOB.recognise(raw) or CLOUD_EVENTS_BLOB.recognise(raw)
 
     def decode(self, raw: Any, ctx: Context) -> BlobEvent:
+        if not is_storage_blob(raw):
+            kind = grid_fields(raw, self.source).type
+            raise TriggerMismatchError(
+                f"a blob handler registered for Event Grid received a {kind or 'untyped'} event,"
+                " not a Microsoft.Storage.Blob* event; narrow the subscription's event types",
+                source=self.source,
+                expected="blob",
+                got="event",
+            )
         decoder = CLOUD_EVENTS_BLOB if CLOUD_EVENTS_BLOB.recognise(raw) else EVENT_GRID_BLOB
         return decoder.decode(raw, ctx)
 
@@ -217,9 +235,6 @@ _MODES = ("blob", "blob-eventgrid", "eventgrid")
 
 def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     """Register a ``blob`` handler behind a ``blobTrigger`` or an ``eventGridTrigger``."""
-    from faaskit_azure.event import register_grid
-    from faaskit_azure.event import binding, connection, option
-
     trigger = handler.trigger
     mode = option(options, "blob_trigger", trigger.bucket, "blob")
     if mode not in _MODES:
