@@ -26,7 +26,8 @@ __all__ = [
 class Binding:
     """One binding as the worker reported it: ``type`` (``httpTrigger``, ``queue``, ...),
     ``direction`` (``in``/``out``/``inout``), ``data_type``, and ``raw``, its full JSON
-    (``route``, ``methods``, ``authLevel``, ``queueName``, ``path``, ``schedule``, ...)."""
+    (``route``, ``methods``, ``authLevel``, ``queueName``, ``path``, ``schedule``, ...).
+    """
 
     name: str
     type: str

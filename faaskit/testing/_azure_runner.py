@@ -133,13 +133,12 @@ def _typed_from_proto(typed: Any) -> Any:
 
 
 def _http_from_proto(http: Any) -> dict[str, Any]:
-    from google.protobuf.json_format import MessageToDict
-
+    message_to_dict = importlib.import_module("google.protobuf.json_format").MessageToDict
     return {
         "status_code": http.status_code,
         "headers": dict(http.headers),
         "body": _typed_from_proto(http.body) if http.HasField("body") else None,
-        "cookies": [MessageToDict(cookie) for cookie in http.cookies],
+        "cookies": [message_to_dict(cookie) for cookie in http.cookies],
     }
 
 

@@ -39,7 +39,8 @@ DEFAULT_HOST = "localhost:7071"
 @attrs.frozen(kw_only=True)
 class Typed:
     """A TypedData value given explicitly: ``kind`` is the oneof field (``json``, ``string``,
-    ``bytes``, ``int``, ``double``, ``collection_string``, ...)."""
+    ``bytes``, ``int``, ``double``, ``collection_string``, ...).
+    """
 
     kind: str
     value: Any
@@ -48,7 +49,8 @@ class Typed:
 @attrs.frozen(kw_only=True)
 class HostEvent:
     """One trigger delivery as the host would send it: the trigger's binding type, its data and
-    the trigger metadata."""
+    the trigger metadata.
+    """
 
     trigger_type: str
     data: Any
@@ -82,7 +84,8 @@ def to_wire(value: Any) -> dict[str, Any] | None:
 
 def from_wire(value: Mapping[str, Any] | None) -> Any:
     """A TypedData value from the runner back to Python: ``json`` is parsed, ``bytes``
-    decoded; ``http`` is left as the mapping the runner sent."""
+    decoded; ``http`` is left as the mapping the runner sent.
+    """
     if not value:
         return None
     ((kind, data),) = value.items()
@@ -148,7 +151,12 @@ def http_data(
 
 
 _PARAM = re.compile(r"\{(\*?)([A-Za-z_][A-Za-z0-9_]*)(\?)?(?::([^}]*))?\}")
-_CONSTRAINTS = {"int": r"-?\d+", "long": r"-?\d+", "alpha": r"[A-Za-z]+", "bool": r"(?i:true|false)"}
+_CONSTRAINTS = {
+    "int": r"-?\d+",
+    "long": r"-?\d+",
+    "alpha": r"[A-Za-z]+",
+    "bool": r"(?i:true|false)",
+}
 
 
 def _route_regex(template: str, *, any_depth: bool = False) -> re.Pattern[str]:
@@ -166,7 +174,8 @@ def _route_regex(template: str, *, any_depth: bool = False) -> re.Pattern[str]:
 
 def match_route(template: str, prefix: str, path: str) -> dict[str, str] | None:
     """Route parameters when ``path`` matches ``prefix/template`` as the host routes it
-    (case-insensitive literals, ``{name}``, ``{name:int}``, ``{name?}``, ``{*rest}``)."""
+    (case-insensitive literals, ``{name}``, ``{name:int}``, ``{name?}``, ``{*rest}``).
+    """
     full = "/".join(part.strip("/") for part in (prefix, template) if part.strip("/"))
     found = _route_regex(full).fullmatch(path.strip("/"))
     if found is None:
@@ -176,6 +185,7 @@ def match_route(template: str, prefix: str, path: str) -> dict[str, str] | None:
 
 def blob_path_params(pattern: str, blob_path: str) -> dict[str, str]:
     """Binding-expression values (``{name}``) from a blob trigger ``path`` pattern, which the
-    host adds to the trigger metadata."""
+    host adds to the trigger metadata.
+    """
     found = _route_regex(pattern, any_depth=True).fullmatch(blob_path.strip("/"))
     return {} if found is None else {k: v for k, v in found.groupdict().items() if v is not None}

@@ -18,22 +18,13 @@ has the runtime, so tests can skip.
 
 from __future__ import annotations
 
-import functools
-import importlib.util
-import json
 import os
-import queue
-import shutil
-import subprocess
-import tempfile
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import Any
 
-from faaskit.exceptions import FaaskitError
-from faaskit.testing._azure_events import (
+from faaskit.testing._azure_deliveries import (
     blob_created,
     cosmos_documents,
     event_grid_event,
@@ -41,6 +32,12 @@ from faaskit.testing._azure_events import (
     queue_message,
     service_bus_message,
     timer_tick,
+)
+from faaskit.testing._azure_process import (
+    AzureHostError,
+    RunnerProcess,
+    route_prefix,
+    runtime_python,
 )
 from faaskit.testing._azure_results import (
     Binding,
@@ -82,79 +79,6 @@ __all__ = [
     "timer_tick",
 ]
 
-_RUNNER = Path(__file__).with_name("_azure_runner.py")
-_PROBE = "import azure_functions_runtime, azure.functions, tests.protos.FunctionRpc_pb2"
-_PACKAGES = ("faaskit", "faaskit_azure", "faaskit_aws")
-
-
-class AzureHostError(FaaskitError, RuntimeError):
-    """The Azure runtime could not be started, the app did not index, or a call was wrong."""
-
-
-def _project_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
-@functools.lru_cache(maxsize=None)
-def _has_runtime(python: str) -> bool:
-    try:
-        probe = subprocess.run(
-            [python, "-E", "-P", "-c", _PROBE], capture_output=True, timeout=60, cwd="/"
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return probe.returncode == 0
-
-
-def runtime_python() -> str | None:
-    """The first Python 3.13 interpreter with ``azure-functions-runtime`` installed, or None."""
-    candidates = [
-        os.environ.get("FAASKIT_PY313", ""),
-        "/tmp/py313/bin/python",
-        str(_project_root() / ".venv313" / "bin" / "python"),
-        str(Path.cwd() / ".venv313" / "bin" / "python"),
-        shutil.which("python3.13") or "",
-    ]
-    for candidate in candidates:
-        if candidate and os.access(candidate, os.X_OK) and _has_runtime(candidate):
-            return candidate
-    return None
-
-
-def _package_locations() -> list[str]:
-    """``NAME=DIR`` for each faaskit package, DIR holding it, so the runtime's interpreter
-    imports them without the project root (and its ``tests/``) on ``sys.path``."""
-    found = []
-    for name in _PACKAGES:
-        spec = importlib.util.find_spec(name)
-        locations = list(spec.submodule_search_locations or []) if spec else []
-        if locations:
-            found.append(f"{name}={Path(locations[0]).parent}")
-        elif (_project_root() / "adapters" / name).is_dir():
-            found.append(f"{name}={_project_root() / 'adapters'}")
-    return found
-
-
-def _settings(app_dir: Path) -> dict[str, str]:
-    """``Values`` from the app's ``local.settings.json``, as ``func start`` exports them."""
-    path = app_dir / "local.settings.json"
-    if not path.is_file():
-        return {}
-    try:
-        values = json.loads(path.read_text(encoding="utf-8")).get("Values", {})
-    except (ValueError, AttributeError) as exc:
-        raise AzureHostError(f"{path}: not valid JSON settings ({exc})") from exc
-    return {str(k): str(v) for k, v in values.items()}
-
-
-def _route_prefix(app_dir: Path) -> str:
-    path = app_dir / "host.json"
-    try:
-        config = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        return str(config.get("extensions", {}).get("http", {}).get("routePrefix", "api"))
-    except (ValueError, AttributeError) as exc:
-        raise AzureHostError(f"{path}: not valid JSON ({exc})") from exc
-
 
 class AzureHost:
     """A function app loaded in the real Azure Functions Python runtime (a child process)."""
@@ -169,13 +93,13 @@ class AzureHost:
         timeout: float = 60.0,
     ) -> None:
         self.app_dir = Path(app_dir).resolve()
-        self._python = python
-        self._paths = [str(Path(p).resolve()) for p in paths]
-        self._env = dict(env or {})
-        self._timeout = timeout
-        self._process: subprocess.Popen[str] | None = None
-        self._replies: queue.Queue[str | None] = queue.Queue()
-        self._stderr: IO[str] | None = None
+        self._process = RunnerProcess(
+            self.app_dir,
+            python=python,
+            paths=[str(Path(p).resolve()) for p in paths],
+            env=dict(env or {}),
+            timeout=timeout,
+        )
         self._functions: dict[str, FunctionInfo] = {}
         self._next_id = 0
 
@@ -192,30 +116,7 @@ class AzureHost:
         """Start the runtime and index the app; raises AzureHostError when it does not index."""
         if not (self.app_dir / "function_app.py").is_file():
             raise AzureHostError(f"{self.app_dir}: no function_app.py to load")
-        python = self._python or runtime_python()
-        if python is None:
-            raise AzureHostError(
-                "no Python 3.13 with azure-functions-runtime found; run .ci/setup_py313.sh "
-                "or set FAASKIT_PY313"
-            )
-        command = [python, "-E", "-P", str(_RUNNER), "--app", str(self.app_dir)]
-        command += [arg for loc in _package_locations() for arg in ("--package", loc)]
-        command += [arg for path in self._paths for arg in ("--path", path)]
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-        env.update({"FUNCTIONS_WORKER_RUNTIME": "python", **_settings(self.app_dir), **self._env})
-        self._stderr = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
-        self._process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-            text=True,
-            encoding="utf-8",
-            cwd=self.app_dir,
-            env=env,
-        )
-        threading.Thread(target=self._pump, args=(self._process.stdout,), daemon=True).start()
-        ready = self._receive()
+        ready = self._process.start()
         if not ready.get("ok"):
             error = ready.get("error") or {}
             self.close()
@@ -228,42 +129,7 @@ class AzureHost:
 
     def close(self) -> None:
         """Stop the runtime process."""
-        process, self._process = self._process, None
-        if process is not None:
-            try:
-                if process.poll() is None and process.stdin is not None:
-                    process.stdin.write(json.dumps({"op": "close", "id": 0}) + "\n")
-                    process.stdin.close()
-                process.wait(timeout=10)
-            except (OSError, subprocess.TimeoutExpired):
-                process.kill()
-                process.wait()
-        if self._stderr is not None:
-            self._stderr.close()
-            self._stderr = None
-
-    def _pump(self, stream: IO[str]) -> None:
-        for line in stream:
-            self._replies.put(line)
-        self._replies.put(None)
-
-    def _stderr_tail(self) -> str:
-        if self._stderr is None:
-            return ""
-        self._stderr.seek(0)
-        return "".join(self._stderr.readlines()[-20:])
-
-    def _receive(self) -> dict[str, Any]:
-        try:
-            line = self._replies.get(timeout=self._timeout)
-        except queue.Empty:
-            raise AzureHostError(
-                f"the Azure runtime did not answer within {self._timeout:g}s"
-            ) from None
-        if line is None:
-            raise AzureHostError(f"the Azure runtime exited:\n{self._stderr_tail()}")
-        reply: dict[str, Any] = json.loads(line)
-        return reply
+        self._process.close()
 
     def functions(self) -> tuple[FunctionInfo, ...]:
         """Every function the runtime indexed, in declaration order."""
@@ -277,18 +143,18 @@ class AzureHost:
             known = ", ".join(self._functions) or "none"
             raise AzureHostError(f"no function {name!r} in the app (indexed: {known})") from None
 
-    def _call(self, name: str, inputs: Mapping[str, Any], metadata: Mapping[str, Any]) -> Invocation:
-        if self._process is None or self._process.stdin is None:
-            raise AzureHostError("the Azure host is not started (use it as a context manager)")
+    def _call(
+        self, name: str, inputs: Mapping[str, Any], metadata: Mapping[str, Any]
+    ) -> Invocation:
         self._next_id += 1
-        request = {"id": self._next_id, "function": name, "input_data": inputs}
-        request["trigger_metadata"] = {key: to_wire(value) for key, value in metadata.items()}
-        try:
-            self._process.stdin.write(json.dumps(request) + "\n")
-            self._process.stdin.flush()
-        except OSError as exc:
-            raise AzureHostError(f"the Azure runtime exited:\n{self._stderr_tail()}") from exc
-        reply = self._receive()
+        reply = self._process.request(
+            {
+                "id": self._next_id,
+                "function": name,
+                "input_data": inputs,
+                "trigger_metadata": {key: to_wire(value) for key, value in metadata.items()},
+            }
+        )
         if reply.get("harness_error"):
             raise AzureHostError(f"{name}: the harness failed: {reply['error']['message']}")
         return invocation_from_reply(name, reply)
@@ -341,7 +207,8 @@ class AzureHost:
         route_params: Mapping[str, str] | None = None,
     ) -> Invocation:
         """Invoke HTTP function ``name`` as the host would for this request; route parameters
-        come from matching ``url`` against the function's route unless given."""
+        come from matching ``url`` against the function's route unless given.
+        """
         info = self.function(name)
         trigger = info.trigger
         if trigger.type != "httpTrigger":
@@ -353,7 +220,7 @@ class AzureHost:
         if route_params is None:
             route = str(trigger.raw.get("route") or name)
             path = url if url.startswith("/") else "/" + url.split("/", 3)[-1]
-            found = match_route(route, _route_prefix(self.app_dir), path.split("?", 1)[0])
+            found = match_route(route, route_prefix(self.app_dir), path.split("?", 1)[0])
             if found is None:
                 raise AzureHostError(f"{name}: {url} does not match its route {route!r}")
             route_params = found
@@ -370,7 +237,7 @@ class AzureHost:
     ) -> Invocation:
         """Route a request to the HTTP function whose route and methods match, as the host."""
         path = (url if url.startswith("/") else "/" + url.split("/", 3)[-1]).split("?", 1)[0]
-        prefix = _route_prefix(self.app_dir)
+        prefix = route_prefix(self.app_dir)
         for info in self._functions.values():
             trigger = info.trigger
             if trigger.type != "httpTrigger":
@@ -382,4 +249,3 @@ class AzureHost:
             if params is not None:
                 return self.invoke_http(info.name, method, url, headers, body, route_params=params)
         raise AzureHostError(f"no HTTP function matches {method.upper()} {path}")
-
