@@ -119,7 +119,7 @@ class BlobTrigger:
             version=props.get("VersionId") or None,
             url=getattr(raw, "uri", None),
             store=f"azure://{container}",
-            source=source,
+            source="azure:blob",
             raw=raw,
         )
 
@@ -191,7 +191,7 @@ class EventGridBlob:
             version=data.get("versionId") or None,
             url=data.get("url"),
             store=f"azure://{container}",
-            source=source,
+            source="azure:blob",
             raw=raw,
         )
 

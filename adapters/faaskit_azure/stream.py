@@ -5,7 +5,8 @@
   ``cardinality="many"``, a list.
   https://learn.microsoft.com/azure/azure-functions/functions-bindings-event-hubs-trigger
 - Cosmos DB change feed trigger: ``azure.functions.DocumentList``, one record per changed
-  document; ``new`` is the document as a dict, ``time`` its ``_ts``, ``id`` its ``id``.
+  document; ``new`` is the document as a dict, ``time`` its ``_ts``, ``id`` and ``keys`` its
+  ``id`` (the change feed tells neither the partition key path nor insert from update).
   https://learn.microsoft.com/azure/azure-functions/functions-bindings-cosmosdb-v2-trigger
 
 A per-record handler runs the records in order and stops at the first failure, which is
@@ -31,7 +32,7 @@ import attrs
 from faaskit._context import Context
 from faaskit._events import Record, RecordBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
-from faaskit_azure.event import raise_failures, utc
+from faaskit_azure.event import binding, connection, option, raise_failures, utc
 
 __all__ = ["COSMOS_DB", "DECODERS", "EVENT_HUBS", "CosmosDB", "EventHubs", "register"]
 
@@ -139,6 +140,7 @@ class CosmosDB:
                     time=_ts(doc.get("_ts"), source),
                     source=self.container,
                     new=doc,
+                    keys={"id": ident},
                     raw=item,
                 )
             )
@@ -157,8 +159,6 @@ _SERVICES = ("eventhub", "cosmosdb")
 
 def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     """Register a ``stream`` handler behind an Event Hubs or a Cosmos DB trigger."""
-    from faaskit_azure.event import binding, connection, option
-
     name = handler.trigger.name
     default = "cosmosdb" if "/" in name else "eventhub"
     service = option(options, "stream_service", name, default)

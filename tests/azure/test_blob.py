@@ -87,6 +87,7 @@ def test_blob_trigger_splits_container_and_path() -> None:
     assert event.content_type == raw.blob_properties["ContentType"]
     assert event.store == "azure://uploads"
     assert event.action == "created"
+    assert event.source == "azure:blob"
     assert event.raw is raw and event.raw.metadata == {"owner": "ops"}
 
 

@@ -101,6 +101,7 @@ def test_cosmos_change_feed() -> None:
     batch = azstream.CosmosDB(container="items").decode(raw, CTX)
     assert [r.id for r in batch] == [d["id"] for d in documents]
     assert [r.new for r in batch] == documents
+    assert [r.keys for r in batch] == [{"id": d["id"]} for d in documents]
     assert [json.loads(r.data) for r in batch] == documents
     assert batch.records[0].time == dt.datetime.fromtimestamp(1700000000, dt.timezone.utc)
     assert batch.records[1].time is None
