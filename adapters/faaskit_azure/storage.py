@@ -1,0 +1,244 @@
+"""``azure://container[/prefix]`` and ``azure-queue://name`` for :mod:`faaskit.storage`.
+
+Built on azure-storage-blob and azure-storage-queue, imported when the first store is made;
+service clients are shared per setting (see :mod:`faaskit_azure._storage_clients`). Queue
+messages are base64-encoded by default, which is what Azure Functions queue triggers decode
+(``encoding="text"`` sends the text as is).
+
+REST references: https://learn.microsoft.com/rest/api/storageservices/blob-service-rest-api
+and https://learn.microsoft.com/rest/api/storageservices/queue-service-rest-api
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator, Mapping
+from typing import IO, Any
+
+from faaskit.exceptions import ConfigurationError, InvalidStorageRequest, StorageError
+from faaskit.storage._base import (
+    AttributeValue,
+    BlobData,
+    BlobInfo,
+    BlobStore,
+    Body,
+    QueueSender,
+    blob_payload,
+    encode_body,
+)
+from faaskit.storage._keys import check_key, check_prefix
+from faaskit.storage._streams import reader
+from faaskit.storage._url import Location
+from faaskit_azure._storage_clients import azure_errors, service_client, translate
+
+__all__ = ["AzureBlobStore", "AzureQueue", "blob_store", "queue_sender"]
+
+
+def _etag(value: str | None) -> str | None:
+    return value.strip('"') if value else value
+
+
+class AzureBlobStore(BlobStore):
+    """An Azure Blob Storage container (optionally under a name prefix) as a :class:`BlobStore`.
+
+    ``client`` is a ready ``BlobServiceClient``; otherwise one is made from
+    ``connection_string``, ``account_url`` + ``credential`` or ``AzureWebJobsStorage``, with
+    any other option (``retry_total``, ``connection_timeout``, ...) passed to the SDK.
+    ``open`` streams: the SDK holds at most its first range (32 MiB) in memory.
+    """
+
+    def __init__(
+        self,
+        container: str,
+        *,
+        prefix: str = "",
+        url: str | None = None,
+        client: Any = None,
+        page_size: int | None = None,
+        **options: Any,
+    ) -> None:
+        self.container = container
+        self.prefix = prefix
+        self._url = url or f"azure://{container}" + (f"/{prefix.rstrip('/')}" if prefix else "")
+        service = client if client is not None else service_client("blob", self._url, options)
+        self.client = service.get_container_client(container)
+        self.page_size = page_size
+        self._errors = azure_errors()
+
+    @property
+    def url(self) -> str:
+        """The store's ``azure://`` URL."""
+        return self._url
+
+    def _fail(self, exc: Exception, op: str, key: str) -> StorageError:
+        return translate(exc, f"{self._url}: cannot {op} {key!r}", "object or container")
+
+    def get(self, key: str) -> bytes:
+        """The whole blob (``download_blob().readall()``)."""
+        name = self.prefix + check_key(key, self._url)
+        try:
+            data: bytes = self.client.download_blob(name).readall()
+        except self._errors as exc:
+            raise self._fail(exc, "get", key) from exc
+        return data
+
+    def open(self, key: str) -> IO[bytes]:
+        """The blob streamed as it is read (``StorageStreamDownloader.read``)."""
+        name = self.prefix + check_key(key, self._url)
+        try:
+            downloader = self.client.download_blob(name)
+        except self._errors as exc:
+            raise self._fail(exc, "open", key) from exc
+        errors = self._errors
+
+        def on_error(exc: Exception) -> Exception | None:
+            return self._fail(exc, "read", key) if isinstance(exc, errors) else None
+
+        return reader(downloader.read, translate=on_error)
+
+    def put(
+        self,
+        key: str,
+        data: BlobData,
+        *,
+        content_type: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        """``upload_blob(overwrite=True)``; streams go up in blocks, never read whole."""
+        name = self.prefix + check_key(key, self._url)
+        payload = blob_payload(data, self._url, key)
+        extra: dict[str, Any] = {}
+        if content_type is not None:
+            from azure.storage.blob import ContentSettings
+
+            extra["content_settings"] = ContentSettings(content_type=content_type)
+        if metadata:
+            extra["metadata"] = dict(metadata)
+        try:
+            self.client.upload_blob(name, payload, overwrite=True, **extra)
+        except self._errors as exc:
+            raise self._fail(exc, "put", key) from exc
+
+    def exists(self, key: str) -> bool:
+        """Whether the blob exists."""
+        name = self.prefix + check_key(key, self._url)
+        try:
+            return bool(self.client.get_blob_client(name).exists())
+        except self._errors as exc:
+            raise self._fail(exc, "check", key) from exc
+
+    def info(self, key: str) -> BlobInfo:
+        """Size, etag, time, content type and metadata (``get_blob_properties``)."""
+        name = self.prefix + check_key(key, self._url)
+        try:
+            props = self.client.get_blob_client(name).get_blob_properties()
+        except self._errors as exc:
+            raise self._fail(exc, "info", key) from exc
+        return BlobInfo(
+            key=key,
+            size=props.size,
+            etag=_etag(props.etag),
+            last_modified=props.last_modified,
+            content_type=props.content_settings.content_type,
+            metadata=dict(props.metadata or {}),
+        )
+
+    def delete(self, key: str) -> None:
+        """Delete the blob; a missing blob is fine, a missing container is not."""
+        name = self.prefix + check_key(key, self._url)
+        try:
+            self.client.delete_blob(name)
+        except self._errors as exc:
+            if getattr(exc, "error_code", None) == "BlobNotFound":
+                return
+            raise self._fail(exc, "delete", key) from exc
+
+    def list(self, prefix: str = "") -> Iterator[BlobInfo]:
+        """The blobs under ``prefix``, one List Blobs page at a time."""
+        check_prefix(prefix, self._url)
+        return self._list(prefix)
+
+    def _list(self, prefix: str) -> Iterator[BlobInfo]:
+        strip = len(self.prefix)
+        try:
+            for item in self.client.list_blobs(
+                name_starts_with=self.prefix + prefix or None, results_per_page=self.page_size
+            ):
+                yield BlobInfo(
+                    key=item.name[strip:],
+                    size=item.size,
+                    etag=_etag(item.etag),
+                    last_modified=item.last_modified,
+                )
+        except self._errors as exc:
+            raise self._fail(exc, "list", prefix) from exc
+
+
+class AzureQueue(QueueSender):
+    """An Azure Storage queue. ``client`` may be a ``QueueClient`` or ``QueueServiceClient``.
+
+    Queue messages carry no attributes: passing any raises :class:`InvalidStorageRequest`
+    rather than dropping them.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        url: str | None = None,
+        client: Any = None,
+        encoding: str = "base64",
+        **options: Any,
+    ) -> None:
+        if encoding not in ("base64", "text"):
+            raise ConfigurationError(f"azure-queue://{name}: encoding is 'base64' or 'text'")
+        self.name = name
+        self._url = url or f"azure-queue://{name}"
+        self.encoding = encoding
+        if client is not None and hasattr(client, "send_message"):
+            self.client = client
+        else:
+            service = client if client is not None else service_client("queue", self._url, options)
+            self.client = service.get_queue_client(name)
+        self._errors = azure_errors()
+
+    @property
+    def url(self) -> str:
+        """The queue's ``azure-queue://`` URL."""
+        return self._url
+
+    def send(self, body: Body, *, attributes: Mapping[str, AttributeValue] | None = None) -> str:
+        """Put one message on the queue; the id the service assigned."""
+        if attributes:
+            raise InvalidStorageRequest(
+                f"{self._url}: Azure Queue messages carry no attributes; put them in the body"
+            )
+        data = encode_body(body, self._url)
+        if self.encoding == "base64":
+            content = base64.b64encode(data).decode("ascii")
+        else:
+            try:
+                content = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InvalidStorageRequest(
+                    f"{self._url}: with encoding='text' the body must be UTF-8"
+                ) from exc
+        try:
+            sent = self.client.send_message(content)
+        except self._errors as exc:
+            raise translate(exc, f"{self._url}: cannot send a message", "queue") from exc
+        return str(sent.id)
+
+
+def blob_store(location: Location, **options: Any) -> AzureBlobStore:
+    """The :class:`AzureBlobStore` for a parsed ``azure://`` location."""
+    return AzureBlobStore(location.name, prefix=location.prefix, url=location.url, **options)
+
+
+def queue_sender(location: Location, **options: Any) -> AzureQueue:
+    """The :class:`AzureQueue` for ``azure-queue://name`` or a queue's HTTPS URL."""
+    if location.name.startswith("https://"):
+        account_url, name = location.name.rsplit("/", 1)
+        options.setdefault("account_url", account_url)
+        return AzureQueue(name, url=location.url, **options)
+    return AzureQueue(location.name, url=location.url, **options)
