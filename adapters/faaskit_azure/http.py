@@ -152,7 +152,9 @@ class AzureHttp:
         headers = Headers.lazy(raw.headers, _items)
         trigger = self.trigger
         params = raw.route_params
-        path_params = {str(k): str(v) for k, v in params.items() if v is not None}
+        path_params = {
+            str(k): str(v) for k, v in params.items() if v is not None and k != _ROOT_PARAM
+        }
         return _request(
             method=str(raw.method).upper(),
             path=self._path(str(raw.url)),
@@ -211,12 +213,18 @@ class AzureHttp:
         return self.encode(to_response(result), raw)
 
 
+# The host rejects an empty route (it falls back to the function name); an optional parameter
+# that must stay empty matches the root alone (Azure/Azure-Functions#2473).
+ROOT_ROUTE = "{faaskit_root:maxlength(0)?}"
+_ROOT_PARAM = "faaskit_root"
+
+
 def azure_route(route: str) -> str:
     """The Azure route template for a faaskit one: no leading ``/``; ``{name+}`` becomes
-    ``{*name}``. The root ``/`` stays ``/``.
+    ``{*name}``; the root ``/`` becomes :data:`ROOT_ROUTE`.
     """
     if route == "/":
-        return route
+        return ROOT_ROUTE
     parts = []
     for segment in route.strip("/").split("/"):
         if segment.startswith("{") and segment.endswith("+}"):

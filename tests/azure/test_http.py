@@ -334,11 +334,17 @@ class TestEncode:
         ("/items/{item_id}", "items/{item_id}"),
         ("/files/{path+}", "files/{*path}"),
         ("/a/b/", "a/b"),
-        ("/", "/"),
+        ("/", "{faaskit_root:maxlength(0)?}"),
     ],
 )
 def test_azure_route(route: str, azure: str) -> None:
     assert azure_route(route) == azure
+
+
+def test_root_route_parameter_is_not_a_path_parameter() -> None:
+    handler, seen = captured(route="/")
+    call(handler, request(url="https://h/api/", route_params={"faaskit_root": ""}))
+    assert (seen[0].path, seen[0].path_params) == ("/", {})
 
 
 @pytest.mark.parametrize(
