@@ -278,6 +278,15 @@ class TestEncode:
         assert b"secret detail" not in response.get_body()
         assert b"Traceback" not in response.get_body()
 
+    def test_json_on_a_non_json_body_is_a_400(self) -> None:
+        @faaskit.handler(faaskit.http("POST", "/items/{item_id}"))
+        def handler(req: faaskit.HttpRequest, ctx: faaskit.Context) -> Any:
+            return req.json()
+
+        response = call(handler, request("POST", route_params={"item_id": "1"}, body=b"{oops"))
+        assert response.status_code == 400
+        assert "not valid JSON" in json.loads(response.get_body())["message"]
+
     def test_method_not_allowed(self) -> None:
         @faaskit.handler(faaskit.http("GET", "/items/{item_id}"))
         def handler(req: faaskit.HttpRequest, ctx: faaskit.Context) -> str:
