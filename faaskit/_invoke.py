@@ -186,7 +186,7 @@ def _run_whole(
         kept = [entries[i] for i in good]
         batch = attrs.evolve(batch, **{field: [e.item for e in kept], "entries": kept})
     try:
-        result = handler.call(batch, ctx)
+        result = handler.call(batch, ctx) if good else None
     except Exception:
         if not report:
             raise
