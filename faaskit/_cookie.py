@@ -33,6 +33,8 @@ class Cookie:
             expires = self.expires
             if expires.tzinfo is None:
                 expires = expires.replace(tzinfo=_dt.timezone.utc)
+            else:
+                expires = expires.astimezone(_dt.timezone.utc)
             from email.utils import format_datetime
 
             parts.append(f"Expires={format_datetime(expires, usegmt=True)}")

@@ -55,6 +55,10 @@ class Response:
     ) -> None:
         if content_type is None and isinstance(body, str) and body:
             content_type = "text/plain; charset=utf-8"
+        if type(status) is not int or not 100 <= status <= 599:
+            raise ValueError(f"Response status must be an int from 100 to 599, got {status!r}")
+        if headers or cookies or content_type:
+            _check_injection(headers or {}, cookies or {}, content_type)
         self.__attrs_init__(
             body=_bytes(body),
             status=status,
@@ -120,6 +124,30 @@ class Response:
             if key.lower() == name:
                 return value if isinstance(value, str) else (value[0] if value else None)
         return None
+
+
+def _unsafe(text: Any) -> bool:
+    return not isinstance(text, str) or "\r" in text or "\n" in text or "\0" in text
+
+
+def _check_injection(
+    headers: Mapping[str, str | list[str]],
+    cookies: Mapping[str, str | Cookie],
+    content_type: str | None,
+) -> None:
+    """Refuse header and cookie text that would split or extend the response headers."""
+    if content_type is not None and _unsafe(content_type):
+        raise ValueError(f"Response content_type {content_type!r} is not a header value")
+    for name, value in headers.items():
+        values = [value] if isinstance(value, str) else value
+        if _unsafe(name) or not isinstance(values, list | tuple) or any(map(_unsafe, values)):
+            raise ValueError(f"Response header {name!r}: {value!r} is not a header value")
+    for name, cookie in cookies.items():
+        parts = [name, cookie] if isinstance(cookie, str) else [name, cookie.value]
+        if not isinstance(cookie, str):
+            parts += [p for p in (cookie.path, cookie.domain, cookie.same_site) if p]
+        if not name or "=" in str(name) or any(_unsafe(p) or ";" in p for p in parts):
+            raise ValueError(f"Response cookie {name!r}: {cookie!r} cannot be sent safely")
 
 
 def _dumps(data: Any) -> bytes:
