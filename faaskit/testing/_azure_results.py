@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from faaskit.exceptions import FaaskitError
+from faaskit.testing._azure_process import AzureHostError
 from faaskit.testing._azure_wire import from_wire
 
 __all__ = [
@@ -52,14 +52,14 @@ class FunctionInfo:
         for binding in self.bindings:
             if binding.type.endswith("Trigger") and binding.direction == "in":
                 return binding
-        raise FaaskitError(f"{self.name}: the worker reported no trigger binding")
+        raise AzureHostError(f"{self.name}: the worker reported no trigger binding")
 
     def binding(self, name: str) -> Binding:
         """The binding called ``name`` (``$return`` for the return value)."""
         for binding in self.bindings:
             if binding.name == name:
                 return binding
-        raise FaaskitError(f"{self.name}: no binding named {name!r}")
+        raise AzureHostError(f"{self.name}: no binding named {name!r}")
 
     @classmethod
     def from_runner(cls, item: Mapping[str, Any]) -> FunctionInfo:
@@ -143,12 +143,12 @@ class Invocation:
         """The HTTP response (``$return`` or an ``http`` output binding)."""
         if not self.ok:
             detail = self.error.message if self.error else "unknown error"
-            raise FaaskitError(f"{self.function} failed, so it has no HTTP response: {detail}")
+            raise AzureHostError(f"{self.function} failed, so it has no HTTP response: {detail}")
         candidates = [self.return_value, *self.outputs.values()]
         for value in candidates:
             if isinstance(value, HttpResult):
                 return value
-        raise FaaskitError(f"{self.function} returned no HTTP response")
+        raise AzureHostError(f"{self.function} returned no HTTP response")
 
     def user_logs(self) -> list[str]:
         """Messages logged by the function itself (not by the runtime)."""

@@ -63,7 +63,12 @@ def on_upload(blob: func.InputStream) -> None:
     logging.info(
         "blob %s",
         json.dumps(
-            {"name": blob.name, "length": blob.length, "uri": blob.uri, "data": blob.read().decode()}
+            {
+                "name": blob.name,
+                "length": blob.length,
+                "uri": blob.uri,
+                "data": blob.read().decode(),
+            }
         ),
     )
 
@@ -72,3 +77,57 @@ def on_upload(blob: func.InputStream) -> None:
 def tick(timer: func.TimerRequest) -> None:
     """Log whether the timer is past due."""
     logging.info("timer %s", json.dumps({"past_due": timer.past_due}))
+
+
+@app.queue_trigger(arg_name="msg", queue_name="jobs", connection="AzureWebJobsStorage")
+@app.queue_output(arg_name="done", queue_name="jobs-done", connection="AzureWebJobsStorage")
+def forward(msg: func.QueueMessage, done: func.Out[str]) -> None:
+    """Forward the body, upper-cased, to an output queue."""
+    done.set(msg.get_body().decode().upper())
+
+
+@app.service_bus_queue_trigger(arg_name="msg", queue_name="invoices", connection="ServiceBus")
+def on_invoice(msg: func.ServiceBusMessage) -> None:
+    """Log the Service Bus message's fields."""
+    fields = {
+        "message_id": msg.message_id,
+        "body": msg.get_body().decode(),
+        "content_type": msg.content_type,
+        "delivery_count": msg.delivery_count,
+        "sequence_number": msg.sequence_number,
+        "application_properties": msg.application_properties,
+        "subject": msg.label,
+    }
+    logging.info("servicebus %s", json.dumps(fields))
+
+
+@app.event_grid_trigger(arg_name="event")
+def on_grid(event: func.EventGridEvent) -> None:
+    """Log the Event Grid event's fields."""
+    fields = {
+        "id": event.id,
+        "type": event.event_type,
+        "subject": event.subject,
+        "data": event.get_json(),
+    }
+    logging.info("eventgrid %s", json.dumps(fields))
+
+
+@app.event_hub_message_trigger(arg_name="event", event_hub_name="telemetry", connection="Hub")
+def on_telemetry(event: func.EventHubEvent) -> None:
+    """Log the Event Hubs event's fields."""
+    fields = {
+        "body": event.get_body().decode(),
+        "sequence_number": event.sequence_number,
+        "offset": event.offset,
+        "partition_key": event.partition_key,
+    }
+    logging.info("eventhub %s", json.dumps(fields))
+
+
+@app.cosmos_db_trigger(
+    arg_name="docs", connection="Cosmos", database_name="shop", container_name="orders"
+)
+def on_change(docs: func.DocumentList) -> None:
+    """Log the changed documents' ids."""
+    logging.info("cosmos %s", json.dumps([doc["id"] for doc in docs]))

@@ -33,7 +33,9 @@ def get_item(req: faaskit.HttpRequest, ctx: faaskit.Context) -> dict[str, Any]:
 @faaskit.handler(faaskit.http("POST", "/echo"))
 def echo(req: faaskit.HttpRequest, ctx: faaskit.Context) -> faaskit.Response:
     """Send the body back with a custom status and header."""
-    return faaskit.Response(req.body, status=202, headers={"x-echo": "yes"}, content_type="text/plain")
+    return faaskit.Response(
+        req.body, status=202, headers={"x-echo": "yes"}, content_type="text/plain"
+    )
 
 
 @faaskit.handler(faaskit.http("GET", "/fail"))
