@@ -1,0 +1,185 @@
+"""Non-HTTP triggers as SAM event sources, with the resources they need and what they may do.
+
+SAM event source types (S3, SQS, SNS, ScheduleV2, Kinesis, DynamoDB, EventBridgeRule):
+https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventsource.html
+SAM policy templates:
+https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from faaskit._schedule import to_aws
+from faaskit._trigger import Trigger
+from faaskit._triggers import Blob, Events, Queue, Schedule, Stream, Topic
+from faaskit.deploy._model import Resource, Settings, logical_id
+
+__all__ = ["Resources", "policies"]
+
+_S3_EVENTS = {"created": "s3:ObjectCreated:*", "deleted": "s3:ObjectRemoved:*"}
+_PARTIAL = ["ReportBatchItemFailures"]
+# (kind, read, write) -> SAM policy template and the parameter naming the resource.
+_POLICIES: dict[tuple[str, bool, bool], tuple[str, str]] = {
+    ("bucket", True, False): ("S3ReadPolicy", "BucketName"),
+    ("bucket", False, True): ("S3WritePolicy", "BucketName"),
+    ("bucket", True, True): ("S3CrudPolicy", "BucketName"),
+    ("queue", True, False): ("SQSPollerPolicy", "QueueName"),
+    ("queue", False, True): ("SQSSendMessagePolicy", "QueueName"),
+    ("topic", False, True): ("SNSPublishMessagePolicy", "TopicName"),
+    ("table", True, False): ("DynamoDBReadPolicy", "TableName"),
+    ("table", False, True): ("DynamoDBWritePolicy", "TableName"),
+    ("table", True, True): ("DynamoDBCrudPolicy", "TableName"),
+    ("stream", True, False): ("KinesisStreamReadPolicy", "StreamName"),
+    ("stream", False, True): ("KinesisCrudPolicy", "StreamName"),
+    ("stream", True, True): ("KinesisCrudPolicy", "StreamName"),
+    ("bus", False, True): ("EventBridgePutEventsPolicy", "EventBusName"),
+}
+
+
+def policies(reads: Iterable[Resource], writes: Iterable[Resource]) -> list[dict[str, Any]]:
+    """SAM policy templates granting exactly the declared reads and writes."""
+    access: dict[tuple[str, str], list[bool]] = {}
+    for res, index in [(r, 0) for r in reads] + [(w, 1) for w in writes]:
+        access.setdefault((res.kind, res.name), [False, False])[index] = True
+    out: list[dict[str, Any]] = []
+    for (kind, name), (read, write) in access.items():
+        if kind == "queue" and read and write:
+            out.append({"SQSPollerPolicy": {"QueueName": name}})
+            out.append({"SQSSendMessagePolicy": {"QueueName": name}})
+            continue
+        template, param = _POLICIES[(kind, read, write)]
+        out.append({template: {param: name}})
+    return out
+
+
+class Resources:
+    """The template's non-function resources, each declared once however many use it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.resources: dict[str, Any] = {}
+        self.parameters: dict[str, Any] = {}
+
+    def _add(self, name: str, kind: str, props: dict[str, Any]) -> dict[str, Any]:
+        self.resources.setdefault(name, {"Type": kind, "Properties": props})
+        return {"Ref": name}
+
+    def _arn(self, name: str) -> dict[str, Any]:
+        return {"Fn::GetAtt": [name, "Arn"]}
+
+    def _queue(self, name: str, timeout: int) -> str:
+        queue_id = logical_id(name, "Queue")
+        dlq_id = logical_id(name, "DeadLetterQueue")
+        self._add(dlq_id, "AWS::SQS::Queue", {
+            "QueueName": f"{name}-dlq",
+            "MessageRetentionPeriod": 1209600,
+            "SqsManagedSseEnabled": True,
+        })  # fmt: skip
+        self._add(queue_id, "AWS::SQS::Queue", {
+            "QueueName": name,
+            "VisibilityTimeout": min(6 * timeout, 43200),
+            "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {
+                "deadLetterTargetArn": self._arn(dlq_id),
+                "maxReceiveCount": self.settings.max_receive_count,
+            },
+        })  # fmt: skip
+        return queue_id
+
+    def _failures(self, name: str) -> dict[str, Any]:
+        """An SQS on-failure destination so records that keep failing are kept, not dropped."""
+        failed = logical_id(name, "FailedRecords")
+        self._add(failed, "AWS::SQS::Queue", {
+            "MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True,
+        })  # fmt: skip
+        return {"OnFailure": {"Type": "SQS", "Destination": self._arn(failed)}}
+
+    def event(self, trigger: Trigger, timeout: int) -> tuple[dict[str, Any], list[Resource]]:
+        """The SAM event for ``trigger``, and the resources its handler may implicitly read."""
+        if isinstance(trigger, Blob):
+            bucket = logical_id(trigger.bucket, "Bucket")
+            self._add(bucket, "AWS::S3::Bucket", {
+                "BucketName": trigger.bucket,
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True, "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True, "RestrictPublicBuckets": True,
+                },
+                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}},
+                ]},
+            })  # fmt: skip
+            props: dict[str, Any] = {
+                "Bucket": {"Ref": bucket},
+                "Events": [_S3_EVENTS[e] for e in trigger.events],
+            }
+            rules = [{"Name": k, "Value": v} for k, v in
+                     (("prefix", trigger.prefix), ("suffix", trigger.suffix)) if v]  # fmt: skip
+            if rules:
+                props["Filter"] = {"S3Key": {"Rules": rules}}
+            read = Resource(kind="bucket", name=trigger.bucket, url=f"s3://{trigger.bucket}")
+            return {"Type": "S3", "Properties": props}, [read]
+        if isinstance(trigger, Queue):
+            size = trigger.batch_size or 10
+            props = {
+                "Queue": self._arn(self._queue(trigger.name, timeout)),
+                "BatchSize": size,
+                "FunctionResponseTypes": _PARTIAL,
+            }
+            if size > 10:
+                props["MaximumBatchingWindowInSeconds"] = 1
+            return {"Type": "SQS", "Properties": props}, []
+        if isinstance(trigger, Topic):
+            topic = self._add(logical_id(trigger.name, "Topic"), "AWS::SNS::Topic", {
+                "TopicName": trigger.name,
+            })  # fmt: skip
+            return {"Type": "SNS", "Properties": {"Topic": topic}}, []
+        if isinstance(trigger, Schedule):
+            props = {
+                "ScheduleExpression": to_aws(trigger.expression),
+                "DeadLetterConfig": {"Type": "SQS"},
+                "RetryPolicy": {"MaximumRetryAttempts": self.settings.max_receive_count},
+            }
+            return {"Type": "ScheduleV2", "Properties": props}, []
+        if isinstance(trigger, Stream):
+            return self._stream(trigger), []
+        if isinstance(trigger, Events):
+            props = {
+                "Pattern": dict(trigger.pattern),
+                "DeadLetterConfig": {"Type": "SQS"},
+                "RetryPolicy": {"MaximumRetryAttempts": self.settings.max_receive_count},
+            }
+            if trigger.bus:
+                props["EventBusName"] = trigger.bus
+            return {"Type": "EventBridgeRule", "Properties": props}, []
+        raise TypeError(f"no SAM event for {trigger!r}")  # pragma: no cover - validated before
+
+    def _stream(self, trigger: Stream) -> dict[str, Any]:
+        props: dict[str, Any] = {
+            "StartingPosition": trigger.starting_position,
+            "BatchSize": 100,
+            "FunctionResponseTypes": _PARTIAL,
+            "MaximumRetryAttempts": self.settings.max_receive_count,
+            "BisectBatchOnFunctionError": True,
+        }
+        if "/" in trigger.name:
+            table = trigger.name.split("/", 1)[1]
+            param = logical_id(table, "TableStreamArn")
+            self.parameters.setdefault(param, {
+                "Type": "String",
+                "Description": f"Stream ARN of the DynamoDB table {table!r} (StreamViewType "
+                "NEW_AND_OLD_IMAGES)",
+            })  # fmt: skip
+            props["Stream"] = {"Ref": param}
+            props["DestinationConfig"] = self._failures(table)
+            return {"Type": "DynamoDB", "Properties": props}
+        stream = logical_id(trigger.name, "Stream")
+        self._add(stream, "AWS::Kinesis::Stream", {
+            "Name": trigger.name,
+            "StreamModeDetails": {"StreamMode": "ON_DEMAND"},
+            "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"},
+        })  # fmt: skip
+        props["Stream"] = self._arn(stream)
+        props["DestinationConfig"] = self._failures(trigger.name)
+        return {"Type": "Kinesis", "Properties": props}

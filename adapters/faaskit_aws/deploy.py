@@ -1,0 +1,137 @@
+"""AWS deploy artifacts: a SAM ``template.yaml`` and a reproducible Lambda ``package.zip``.
+
+One ``AWS::Serverless::Function`` per handler, whose ``Handler`` is the faaskit handler object
+itself (``module.attr``: a ``faaskit.Handler`` is a valid Lambda handler), with one event source
+per trigger and least-privilege policies from the handler's ``reads``/``writes``.
+SAM specification: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification.html
+Lambda deployment packages with dependencies for the Lambda platform:
+https://docs.aws.amazon.com/lambda/latest/dg/python-package.html
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from faaskit._routes import Http
+from faaskit.deploy._model import App, Function, Settings, logical_id, resource
+from faaskit.deploy._output import dump_yaml, write_zip
+from faaskit.deploy._package import (
+    FAASKIT_REQUIREMENTS,
+    copy_app,
+    copy_package,
+    copy_pure_distribution,
+    pip_install,
+    requirement_name,
+)
+from faaskit_aws._sam_events import Resources, policies
+from faaskit_aws._sam_http import HttpApis
+
+__all__ = ["PACKAGE", "TEMPLATE", "build", "package", "template"]
+
+TEMPLATE = "template.yaml"
+PACKAGE = "package.zip"
+_PLATFORMS = {"x86_64": "manylinux2014_x86_64", "arm64": "manylinux2014_aarch64"}
+_RUNTIME_PROVIDED = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
+_EVENT_NAMES = {"blob": "Blob", "schedule": "Schedule", "stream": "Stream", "event": "Events"}
+
+
+def _function(fn: Function, app: App, apis: HttpApis, resources: Resources,
+              settings: Settings) -> dict[str, Any]:  # fmt: skip
+    trigger = fn.trigger
+    assert trigger is not None  # validated before
+    timeout = fn.timeout or settings.timeout
+    implied: list[Any] = []
+    if isinstance(trigger, Http):
+        events = apis.events(trigger)
+    else:
+        event, implied = resources.event(trigger, timeout)
+        kind = _EVENT_NAMES.get(trigger.kind) or type(trigger).__name__
+        events = {kind: event}
+    reads = [*implied, *(resource(url) for url in fn.reads)]
+    props: dict[str, Any] = {
+        "Handler": f"{app.module}.{fn.attr}",
+        "Description": f"faaskit handler {fn.name}",
+        "Events": events,
+    }
+    granted = policies(reads, [resource(url) for url in fn.writes])
+    if granted:
+        props["Policies"] = granted
+    if fn.memory is not None:
+        props["MemorySize"] = fn.memory
+    if fn.timeout is not None:
+        props["Timeout"] = fn.timeout
+    return {"Type": "AWS::Serverless::Function", "Properties": props}
+
+
+def template(
+    app: App, settings: Settings | None = None, *, code_uri: str = PACKAGE
+) -> dict[str, Any]:
+    """The SAM template for ``app`` as plain data (validate the app first)."""
+    settings = settings or Settings()
+    apis = HttpApis()
+    resources = Resources(settings)
+    functions = {
+        logical_id(fn.name, "Function"): _function(fn, app, apis, resources, settings)
+        for fn in app.functions
+    }
+    out: dict[str, Any] = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Description": f"faaskit app {app.module}",
+        "Globals": {
+            "Function": {
+                "Runtime": settings.runtime,
+                "CodeUri": code_uri,
+                "MemorySize": settings.memory,
+                "Timeout": settings.timeout,
+                "Architectures": [settings.architecture],
+                "Tracing": "Active" if settings.tracing else "PassThrough",
+            }
+        },
+    }
+    if resources.parameters:
+        out["Parameters"] = resources.parameters
+    out["Resources"] = {**functions, **apis.resources(), **resources.resources}
+    outputs = apis.outputs()
+    if outputs:
+        out["Outputs"] = outputs
+    return out
+
+
+def package(app: App, settings: Settings, zip_path: Path, *, workdir: Path,
+            skip: tuple[Path, ...] = ()) -> None:  # fmt: skip
+    """Write the Lambda deployment package: app code, faaskit, faaskit_aws and dependencies
+    built for the Lambda platform (boto3 left out unless ``settings.include_boto3``).
+    """
+    folder = workdir / "lambda-package"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    copy_app(app, folder, skip=skip)
+    copy_package("faaskit", folder, exclude=("cli", "deploy", "testing"))
+    copy_package("faaskit_aws", folder)
+    version = settings.runtime.removeprefix("python")
+    for requirement in FAASKIT_REQUIREMENTS:
+        if not copy_pure_distribution(requirement, folder):
+            pip_install([requirement], folder, platform=_PLATFORMS[settings.architecture],
+                        python_version=version, extra_args=settings.pip_args)  # fmt: skip
+    wanted = [
+        line for line in app.requirements
+        if settings.include_boto3 or requirement_name(line) not in _RUNTIME_PROVIDED
+    ]  # fmt: skip
+    if settings.include_boto3:
+        wanted.append("boto3")
+    pip_install(wanted, folder, platform=_PLATFORMS[settings.architecture],
+                python_version=version, extra_args=settings.pip_args)  # fmt: skip
+    write_zip(folder, zip_path)
+    shutil.rmtree(folder)
+
+
+def build(app: App, settings: Settings, out: Path, *, workdir: Path,
+          skip: tuple[Path, ...] = ()) -> list[Path]:  # fmt: skip
+    """Write ``template.yaml`` and ``package.zip`` into ``out``; returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / TEMPLATE).write_text(dump_yaml(template(app, settings)), encoding="utf-8")
+    package(app, settings, out / PACKAGE, workdir=workdir, skip=skip)
+    return [out / TEMPLATE, out / PACKAGE]

@@ -1,0 +1,180 @@
+"""Azure deploy artifacts: a Functions project folder (Python v2 programming model).
+
+``function_app.py`` imports the app and calls :func:`faaskit_azure.function_app` once; the
+bindings (HTTP routes and auth levels, NCRONTAB schedules, blob paths, queue and connection
+names) come from the handlers' declarations when the worker indexes it.
+Project layout and files:
+https://learn.microsoft.com/azure/azure-functions/functions-reference-python#folder-structure
+host.json: https://learn.microsoft.com/azure/azure-functions/functions-host-json
+local.settings.json: https://learn.microsoft.com/azure/azure-functions/functions-develop-local#local-settings-file
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from faaskit._triggers import Queue, Stream, Topic
+from faaskit.deploy._model import App, Settings, resource
+from faaskit.deploy._output import dump_json
+from faaskit.deploy._package import FAASKIT_REQUIREMENTS, copy_app, copy_package, requirement_name
+from faaskit.exceptions import ConfigurationError
+
+__all__ = ["FILES", "build", "connections", "function_app_source", "host_json"]
+
+FILES = ("function_app.py", "host.json", "requirements.txt", "local.settings.json", ".funcignore")
+BUNDLE = {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.*, 5.0.0)"}
+_DEFAULT_CONNECTIONS = {
+    "storage": "AzureWebJobsStorage",
+    "servicebus": "ServiceBusConnection",
+    "eventhub": "EventHubConnection",
+    "cosmosdb": "CosmosDBConnection",
+}
+_FUNCIGNORE = (
+    ".git*", ".vscode", ".venv", "__pycache__", "*.pyc", "local.settings.json", "test", "tests",
+)  # fmt: skip
+_RESERVED_MODULES = frozenset({"function_app", "faaskit", "faaskit_azure", "azure"})
+
+
+def _options(app: App, settings: Settings) -> dict[str, Any]:
+    options = {"route_prefix": settings.route_prefix, **dict(settings.azure)}
+    for key, value in options.items():
+        try:
+            ast.literal_eval(repr(value))
+        except (ValueError, SyntaxError):
+            raise ConfigurationError(
+                f"azure option {key}={value!r} must be a literal (str, number, bool, dict, list)"
+            ) from None
+    return options
+
+
+def function_app_source(app: App, settings: Settings) -> str:
+    """The text of ``function_app.py``: import the app, make the ``FunctionApp`` once."""
+    if app.module.split(".")[0] in _RESERVED_MODULES:
+        raise ConfigurationError(f"app module {app.module!r} clashes with the Azure entry point")
+    arguments = "".join(f", {k}={v!r}" for k, v in _options(app, settings).items())
+    return (
+        f'"""Azure Functions entry point for the faaskit app {app.module!r} '
+        '(written by faaskit build)."""\n\n'
+        "import faaskit_azure\n"
+        f"import {app.module} as handlers\n\n"
+        f"app = faaskit_azure.function_app(handlers{arguments})\n"
+    )
+
+
+def _service(settings: Settings, key: str, name: str, default: str) -> str:
+    value = settings.azure.get(key)
+    if isinstance(value, Mapping):
+        return str(value.get(name, default))
+    return default if value is None else str(value)
+
+
+def _guess_connections(app: App, settings: Settings) -> set[str]:
+    wanted = {"storage"}
+    for fn in app.functions:
+        trigger = fn.trigger
+        if isinstance(trigger, Topic):
+            wanted.add("servicebus")
+        elif isinstance(trigger, Queue):
+            wanted.add(_service(settings, "queue_service", trigger.name, "storage"))
+        elif isinstance(trigger, Stream):
+            default = "cosmosdb" if "/" in trigger.name else "eventhub"
+            wanted.add(_service(settings, "stream_service", trigger.name, default))
+    chosen = settings.azure.get("connections") or {}
+    return {str(chosen.get(s, _DEFAULT_CONNECTIONS[s])) for s in wanted}
+
+
+def connections(app: App, settings: Settings) -> set[str]:
+    """The app settings the bindings name as connections (``AzureWebJobsStorage`` always).
+
+    Read from the ``FunctionApp`` itself when ``azure-functions`` is installed here, else
+    worked out from the declarations.
+    """
+    try:
+        import azure.functions  # noqa: F401
+    except ImportError:
+        return _guess_connections(app, settings)
+    from faaskit_azure.app import function_app
+
+    built = function_app(*[fn.handler for fn in app.functions], **_options(app, settings))
+    found = {"AzureWebJobsStorage"}
+    for function in built.get_functions():
+        for binding in function.get_bindings():
+            name = getattr(binding, "connection", None)
+            if isinstance(name, str) and name:
+                found.add(name)
+    return found
+
+
+def host_json(app: App, settings: Settings) -> dict[str, Any]:
+    """``host.json``: extension bundle v4, function timeout, route prefix, batch settings."""
+    timeout = max([fn.timeout or settings.timeout for fn in app.functions])
+    minutes, seconds = divmod(timeout, 60)
+    extensions: dict[str, Any] = {"http": {"routePrefix": settings.route_prefix}}
+    queues = [fn.trigger for fn in app.functions if isinstance(fn.trigger, Queue)]
+    storage = [q for q in queues if _service(settings, "queue_service", q.name, "storage")
+               == "storage"]  # fmt: skip
+    bus = [q for q in queues if q not in storage]
+    if storage:
+        size = max(q.batch_size or 16 for q in storage)
+        extensions["queues"] = {
+            "batchSize": min(size, 32),
+            "maxDequeueCount": settings.max_receive_count,
+        }
+    if bus or any(isinstance(fn.trigger, Topic) for fn in app.functions):
+        size = max([q.batch_size or 100 for q in bus] or [100])
+        extensions["serviceBus"] = {"maxConcurrentCalls": 16, "maxMessageBatchSize": size}
+    return {
+        "version": "2.0",
+        "logging": {
+            "applicationInsights": {
+                "samplingSettings": {"isEnabled": True, "excludedTypes": "Request"}
+            }
+        },
+        "extensionBundle": BUNDLE,
+        "functionTimeout": f"{minutes // 60:02d}:{minutes % 60:02d}:{seconds:02d}",
+        "extensions": extensions,
+    }
+
+
+def _requirements(app: App) -> str:
+    lines = ["azure-functions", *FAASKIT_REQUIREMENTS]
+    kinds = {resource(url).kind for fn in app.functions for url in (*fn.reads, *fn.writes)}
+    if "bucket" in kinds:
+        lines.append("azure-storage-blob")
+    if "queue" in kinds:
+        lines.append("azure-storage-queue")
+    names = {requirement_name(line) for line in lines}
+    lines += [line for line in app.requirements if requirement_name(line) not in names]
+    return "\n".join(lines) + "\n"
+
+
+def build(app: App, settings: Settings, out: Path, *, workdir: Path,
+          skip: tuple[Path, ...] = ()) -> list[Path]:  # fmt: skip
+    """Write the Functions project into ``out``; returns the files faaskit wrote (not the
+    copied app code).
+    """
+    del workdir
+    out.mkdir(parents=True, exist_ok=True)
+    copy_app(app, out, skip=skip)
+    copy_package("faaskit", out, exclude=("cli", "deploy", "testing"))
+    copy_package("faaskit_azure", out)
+    settings_values: dict[str, str] = {
+        "FUNCTIONS_WORKER_RUNTIME": "python",
+        "AzureWebJobsStorage": "UseDevelopmentStorage=true",
+        "AzureWebJobsFeatureFlags": "EnableWorkerIndexing",
+    }
+    for name in sorted(connections(app, settings)):
+        settings_values.setdefault(name, "")
+    texts = {
+        "function_app.py": function_app_source(app, settings),
+        "host.json": dump_json(host_json(app, settings)),
+        "requirements.txt": _requirements(app),
+        "local.settings.json": dump_json({"IsEncrypted": False, "Values": settings_values}),
+        ".funcignore": "\n".join(_FUNCIGNORE) + "\n",
+    }
+    for name, text in texts.items():
+        (out / name).write_text(text, encoding="utf-8")
+    return [out / name for name in FILES]

@@ -1,0 +1,121 @@
+"""Writing artifacts: all-or-nothing output folders, reproducible zips, plain YAML and JSON."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+__all__ = ["dump_json", "dump_yaml", "staged", "write_zip"]
+
+# 1980-01-01, the earliest time a zip entry can carry: entries never depend on file mtimes.
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+_PLAIN = re.compile(r"^[A-Za-z_/$][A-Za-z0-9_./${}:+-]*$")
+_RESERVED = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"})
+
+
+@contextlib.contextmanager
+def staged(out: Path, parts: Iterable[str]) -> Iterator[Path]:
+    """Yield an empty staging folder beside ``out``; on success move each of its ``parts``
+    (sub-folders) into ``out``, replacing what was there. On error nothing in ``out`` changes
+    and the staging folder is removed.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
+    try:
+        yield stage
+        out.mkdir(exist_ok=True)
+        for part in parts:
+            target = out / part
+            old = stage / f".{part}-old"
+            if target.exists():
+                os.replace(target, old)
+            os.replace(stage / part, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def write_zip(folder: Path, zip_path: Path) -> None:
+    """Zip ``folder`` reproducibly: sorted entries, fixed timestamps and permissions, so the
+    same files always give a byte-identical archive.
+    """
+    files = sorted(
+        (p for p in folder.rglob("*") if p.is_file()),
+        key=lambda p: p.relative_to(folder).as_posix(),
+    )
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=_EPOCH)
+            info.create_system = 3
+            mode = 0o755 if os.access(path, os.X_OK) else 0o644
+            info.external_attr = (0o100000 | mode) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
+
+
+def dump_json(data: Any) -> str:
+    """Stable, indented JSON with a trailing newline."""
+    return json.dumps(data, indent=2) + "\n"
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _RESERVED:
+        return text
+    return json.dumps(text)
+
+
+def _lines(value: Any, indent: int) -> Iterator[str]:
+    pad = "  " * indent
+    if isinstance(value, dict):
+        if not value:
+            yield pad + "{}"
+        for key, item in value.items():
+            head = f"{pad}{_scalar(key)}:"
+            if isinstance(item, (dict, list)) and item:
+                yield head
+                yield from _lines(item, indent + 1)
+            else:
+                yield f"{head} {_inline(item)}"
+    elif isinstance(value, list):
+        if not value:
+            yield pad + "[]"
+        for item in value:
+            if isinstance(item, (dict, list)) and item:
+                nested = list(_lines(item, indent + 1))
+                yield f"{pad}- {nested[0].lstrip()}"
+                yield from nested[1:]
+            else:
+                yield f"{pad}- {_inline(item)}"
+    else:
+        yield pad + _scalar(value)
+
+
+def _inline(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return _scalar(value)
+
+
+def dump_yaml(data: Any) -> str:
+    """Block-style YAML for plain data (dicts, lists, strings, numbers, booleans).
+
+    Strings that could read as anything else are double-quoted (JSON quoting is valid YAML).
+    """
+    return "\n".join(_lines(data, 0)) + "\n"
