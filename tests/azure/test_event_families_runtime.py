@@ -18,6 +18,8 @@ import pytest
 
 from faaskit.testing.azure_host import (
     AzureHost,
+    HostEvent,
+    Typed,
     blob_created,
     cosmos_documents,
     event_grid_event,
@@ -83,8 +85,16 @@ def tick(event, ctx):
     report("schedule", schedule=event.schedule, past_due=event.past_due)
 
 
+@faaskit.handler(faaskit.queue("bulk", batch=True))
+def on_bulk(batch, ctx):
+    report("batch", ids=[m.id for m in batch])
+    return faaskit.BatchResult(failed=[m.id for m in batch if m.text == "bad"])
+
+
 @faaskit.handler(faaskit.stream("telemetry"))
 def on_reading(record, ctx):
+    if record.data == b"bad":
+        raise ValueError(f"bad reading {record.id}")
     report("stream", id=record.id, data=record.data.decode(), key=record.partition_key)
 
 
@@ -94,8 +104,8 @@ def on_changes(batch, ctx):
 
 
 app = faaskit_azure.function_app(
-    on_order, on_payment, on_news, on_upload, on_image, on_event, tick, on_reading, on_changes,
-    queue_service={"payments": "servicebus"},
+    on_order, on_payment, on_news, on_bulk, on_upload, on_image, on_event, tick, on_reading,
+    on_changes, queue_service={"payments": "servicebus", "bulk": "servicebus"},
 )
 """
 
@@ -123,6 +133,7 @@ def test_every_family_is_indexed_with_its_binding(host: Any) -> None:
         "on_order": "queueTrigger",
         "on_payment": "serviceBusTrigger",
         "on_news": "serviceBusTrigger",
+        "on_bulk": "serviceBusTrigger",
         "on_upload": "blobTrigger",
         "on_image": "eventGridTrigger",
         "on_event": "eventGridTrigger",
@@ -241,3 +252,44 @@ def test_event_hub_and_cosmos(host: Any) -> None:
     docs = [{"id": "a", "n": 1}, {"id": "b", "n": 2}]
     got = reported(host.invoke_event("on_changes", cosmos_documents(docs)))
     assert (got["ids"], got["new"]) == (["a", "b"], docs)
+
+
+def test_event_hub_batch_stops_at_the_first_bad_record(host: Any) -> None:
+    system = [
+        {
+            "SequenceNumber": 7 + i,
+            "PartitionKey": "dev-1",
+            "EnqueuedTimeUtc": "2024-01-01T00:00:00Z",
+        }
+        for i in range(3)
+    ]
+    delivery = HostEvent(
+        trigger_type="eventHubTrigger",
+        data=Typed(kind="collection_bytes", value=[b"ok", b"bad", b"never"]),
+        metadata={"SystemPropertiesArray": system},
+    )
+    invocation = host.invoke_event("on_reading", delivery)
+    assert not invocation.ok
+    assert "bad reading 8" in invocation.error.message
+    assert [json.loads(m)["id"] for m in invocation.user_logs() if m.startswith("{")] == ["7"]
+
+
+def test_service_bus_batch_reporting_failures_fails_the_invocation(host: Any) -> None:
+    ids = ["m-1", "m-2"]
+
+    def delivery(bodies: list[str]) -> HostEvent:
+        return HostEvent(
+            trigger_type="serviceBusTrigger",
+            data=Typed(kind="collection_string", value=bodies),
+            metadata={
+                "MessageIdArray": ids,
+                "DeliveryCountArray": [1, 1],
+                "UserPropertiesArray": [{}, {}],
+            },
+        )
+
+    assert reported(host.invoke_event("on_bulk", delivery(["a", "b"])))["ids"] == ids
+    invocation = host.invoke_event("on_bulk", delivery(["a", "bad"]))
+    assert not invocation.ok
+    assert "BatchFailedError" in invocation.error.message
+    assert "m-2" in invocation.error.message
