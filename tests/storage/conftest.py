@@ -1,0 +1,59 @@
+"""Storage fixtures: the three backends, each against its real server (or a temp directory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.services import azurite, moto_server
+from tests.storage.helpers import (
+    AzureBackend,
+    Backend,
+    FileBackend,
+    S3Backend,
+    apply_environment,
+)
+
+__all__ = ["azurite", "backend", "moto_server", "queue_backend"]
+
+
+def _backend(name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    if name == "s3":
+        return S3Backend(request.getfixturevalue("moto_server"))
+    if name == "azure":
+        return AzureBackend(request.getfixturevalue("azurite"))
+    return FileBackend(tmp_path)
+
+
+BLOB_BACKENDS = [
+    pytest.param("file", id="file"),
+    pytest.param("s3", id="s3", marks=pytest.mark.services),
+    pytest.param("azure", id="azure", marks=pytest.mark.services),
+]
+
+
+@pytest.fixture(params=BLOB_BACKENDS)
+def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Backend:
+    """Each blob backend in turn, with the environment pointing its SDK at its server."""
+    chosen = _backend(request.param, request, tmp_path)
+    apply_environment(monkeypatch, chosen)
+    return chosen
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("file", id="file"),
+        pytest.param("s3", id="sqs", marks=pytest.mark.services),
+        pytest.param("azure", id="azure-queue", marks=pytest.mark.services),
+    ]
+)
+def queue_backend(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Backend:
+    """Each queue backend in turn (file, SQS, Azure Queue)."""
+    chosen = _backend(request.param, request, tmp_path)
+    apply_environment(monkeypatch, chosen)
+    return chosen
