@@ -55,8 +55,8 @@ class Response:
     ) -> None:
         if content_type is None and isinstance(body, str) and body:
             content_type = "text/plain; charset=utf-8"
-        if type(status) is not int or not 100 <= status <= 599:
-            raise ValueError(f"Response status must be an int from 100 to 599, got {status!r}")
+        if type(status) is not int or not 100 <= status <= 999:
+            raise ValueError(f"Response status must be a three-digit int, got {status!r}")
         if headers or cookies or content_type:
             _check_injection(headers or {}, cookies or {}, content_type)
         self.__attrs_init__(

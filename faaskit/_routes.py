@@ -19,7 +19,12 @@ _ROUTE_CHARS = re.compile(r"^/[A-Za-z0-9._~!$&'()*,;=:@%/{}+-]*$")
 
 
 def _methods(methods: str | Iterable[str]) -> tuple[str, ...]:
-    items = [methods] if isinstance(methods, str) else list(methods)
+    if isinstance(methods, str):
+        items: list[object] = [methods]
+    elif isinstance(methods, Iterable):
+        items = list(methods)
+    else:
+        raise ConfigurationError(f"HTTP methods must be a string or a list, got {methods!r}")
     out: list[str] = []
     for item in items:
         for method in str(item).replace(",", " ").split():
