@@ -92,6 +92,8 @@ class HttpResult:
     headers: Mapping[str, str]
     body: bytes
     cookies: tuple[Mapping[str, Any], ...] = ()
+    """``RpcHttpCookie`` fields: name, value, domain, path, expires, max_age, secure,
+    http_only, same_site (None when unset)."""
 
     @property
     def text(self) -> str:
@@ -101,6 +103,26 @@ class HttpResult:
     def json(self) -> Any:
         """The body parsed as JSON."""
         return json.loads(self.body)
+
+    def set_cookies(self) -> list[str]:
+        """The cookies as the ``Set-Cookie`` header values the host writes for them."""
+        rendered = []
+        for cookie in self.cookies:
+            parts = [f"{cookie['name']}={cookie['value']}"]
+            for key, label in (("expires", "expires"), ("max_age", "max-age")):
+                if cookie.get(key) is not None:
+                    parts.append(f"{label}={cookie[key]}")
+            for key in ("domain", "path"):
+                if cookie.get(key):
+                    parts.append(f"{key}={cookie[key]}")
+            if cookie.get("secure"):
+                parts.append("secure")
+            if cookie.get("same_site"):
+                parts.append(f"samesite={str(cookie['same_site']).lower()}")
+            if cookie.get("http_only"):
+                parts.append("httponly")
+            rendered.append("; ".join(parts))
+        return rendered
 
     def header(self, name: str) -> str | None:
         """A response header, by case-insensitive name."""

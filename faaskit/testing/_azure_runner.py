@@ -132,13 +132,24 @@ def _typed_from_proto(typed: Any) -> Any:
     return {kind: list(getattr(collection, field))}
 
 
+def _cookie_from_proto(cookie: Any) -> dict[str, Any]:
+    """An ``RpcHttpCookie`` with its nullable wrappers unwrapped (None when unset)."""
+    flat: dict[str, Any] = {"name": cookie.name, "value": cookie.value}
+    for field in ("domain", "path", "secure", "http_only", "max_age"):
+        flat[field] = getattr(cookie, field).value if cookie.HasField(field) else None
+    expires = cookie.expires.value if cookie.HasField("expires") else None
+    flat["expires"] = expires.ToJsonString() if expires is not None else None
+    same_site = type(cookie).SameSite.Name(cookie.same_site)
+    flat["same_site"] = None if same_site == "None" else same_site.replace("Explicit", "")
+    return flat
+
+
 def _http_from_proto(http: Any) -> dict[str, Any]:
-    message_to_dict = importlib.import_module("google.protobuf.json_format").MessageToDict
     return {
         "status_code": http.status_code,
         "headers": dict(http.headers),
         "body": _typed_from_proto(http.body) if http.HasField("body") else None,
-        "cookies": [message_to_dict(cookie) for cookie in http.cookies],
+        "cookies": [_cookie_from_proto(cookie) for cookie in http.cookies],
     }
 
 

@@ -81,7 +81,14 @@ __all__ = [
 
 
 class AzureHost:
-    """A function app loaded in the real Azure Functions Python runtime (a child process)."""
+    """A function app loaded in the real Azure Functions Python runtime (a child process).
+
+    ``app_dir`` holds ``function_app.py`` (and optionally ``host.json``, whose HTTP
+    ``routePrefix`` is honoured, and ``local.settings.json``, whose ``Values`` become
+    environment variables as with ``func start``). ``faaskit``, ``faaskit_azure`` and
+    ``faaskit_aws`` are importable in the runtime; ``paths`` adds directories the app imports
+    from. ``env`` sets further environment variables; ``timeout`` bounds each answer.
+    """
 
     def __init__(
         self,

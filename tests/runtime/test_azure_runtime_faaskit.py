@@ -51,7 +51,9 @@ def reported(result: Invocation, kind: str) -> Any:
 
 def test_every_handler_is_indexed_with_the_bindings_it_declares(host: AzureHost) -> None:
     functions = {f.name: f for f in host.functions()}
-    assert set(functions) == {"get_item", "echo", "fail", "on_order", "on_upload", "tick"}
+    assert set(functions) == {
+        "get_item", "echo", "login", "fail", "on_order", "on_upload", "tick",
+    }  # fmt: skip
     get_item = functions["get_item"]
     assert get_item.trigger.type == "httpTrigger"
     assert get_item.trigger.raw["route"] == "items/{item_id}"
@@ -82,6 +84,19 @@ def test_http_response_status_headers_and_body_come_back(host: AzureHost) -> Non
     assert response.header("x-echo") == "yes"
     assert (response.header("content-type") or "").startswith("text/plain")
     assert response.body == b"ping"
+
+
+def test_cookies_come_back_as_the_host_would_set_them(host: AzureHost) -> None:
+    response = host.request("GET", "/api/login").http
+    assert response.status == 200
+    cookies = {cookie["name"]: cookie for cookie in response.cookies}
+    assert cookies["session"]["value"] == "abc"
+    assert (cookies["theme"]["value"], cookies["theme"]["path"]) == ("dark", "/")
+    assert cookies["theme"]["http_only"] and cookies["theme"]["secure"]
+    assert sorted(response.set_cookies()) == [
+        "session=abc",
+        "theme=dark; path=/; secure; httponly",
+    ]
 
 
 def test_unhandled_http_error_becomes_a_500_naming_the_request(host: AzureHost) -> None:

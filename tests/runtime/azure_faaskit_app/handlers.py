@@ -38,6 +38,13 @@ def echo(req: faaskit.HttpRequest, ctx: faaskit.Context) -> faaskit.Response:
     )
 
 
+@faaskit.handler(faaskit.http("GET", "/login"))
+def login(req: faaskit.HttpRequest, ctx: faaskit.Context) -> faaskit.Response:
+    """Set a plain cookie and one with attributes."""
+    theme = faaskit.Cookie(value="dark", path="/", http_only=True, secure=True)
+    return faaskit.Response("welcome", cookies={"session": "abc", "theme": theme})
+
+
 @faaskit.handler(faaskit.http("GET", "/fail"))
 def fail(req: faaskit.HttpRequest, ctx: faaskit.Context) -> None:
     """An unhandled error: the adapter answers 500 with the request id."""
