@@ -1,0 +1,276 @@
+"""Serve HTTP handlers locally through a cloud's real adapter path.
+
+Each request is matched against the app's HTTP routes, turned into the event that cloud would
+deliver (an API Gateway HTTP API payload 2.0 event on AWS; an ``azure.functions.HttpRequest``
+built by the library's converter on Azure), handed to the handler the way the platform calls it,
+and the native response (Lambda proxy response, ``func.HttpResponse``) written back.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import time
+from collections.abc import Callable, Sequence
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import attrs
+
+from faaskit._handler import Handler
+from faaskit._routes import Http
+
+__all__ = ["HttpBridge", "NativeReply", "Route", "make_server"]
+
+log = logging.getLogger("faaskit.serve")
+
+
+@attrs.frozen(kw_only=True)
+class Route:
+    """One HTTP handler and its trigger."""
+
+    handler: Handler
+    trigger: Http
+
+
+@attrs.frozen(kw_only=True)
+class NativeReply:
+    """What goes back on the wire."""
+
+    status: int
+    headers: Sequence[tuple[str, str]]
+    body: bytes
+
+
+def _error(status: int, message: str, headers: Sequence[tuple[str, str]] = ()) -> NativeReply:
+    body = json.dumps({"message": message}).encode()
+    return NativeReply(
+        status=status, headers=[("Content-Type", "application/json"), *headers], body=body
+    )
+
+
+def _from_lambda(result: Any) -> NativeReply:
+    if not isinstance(result, dict) or "statusCode" not in result:
+        # Lambda's HTTP API treats a non-proxy result as a 200 JSON body.
+        return NativeReply(
+            status=200,
+            headers=[("Content-Type", "application/json")],
+            body=json.dumps(result).encode(),
+        )
+    headers: list[tuple[str, str]] = []
+    for name, value in (result.get("headers") or {}).items():
+        headers.append((name, str(value)))
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers.extend((name, str(v)) for v in values)
+    headers.extend(("Set-Cookie", c) for c in result.get("cookies") or ())
+    body = result.get("body") or ""
+    data = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()
+    return NativeReply(status=int(result["statusCode"]), headers=headers, body=data)
+
+
+def _from_azure(result: Any) -> NativeReply:
+    headers: list[tuple[str, str]] = []
+    raw = result.headers
+    for name, value in raw.items():
+        if name.lower() != "set-cookie":
+            headers.append((name, value))
+    getall = getattr(raw, "get_all", None)
+    cookies = list(getall("Set-Cookie")) if getall else []
+    if not cookies and raw.get("Set-Cookie"):
+        cookies = [raw["Set-Cookie"]]
+    headers.extend(("Set-Cookie", c) for c in cookies)
+    if result.mimetype and not any(n.lower() == "content-type" for n, _ in headers):
+        charset = f"; charset={result.charset}" if result.charset else ""
+        headers.append(("Content-Type", f"{result.mimetype}{charset}"))
+    return NativeReply(status=result.status_code, headers=headers, body=result.get_body())
+
+
+class HttpBridge:
+    """Route a request to a handler and call it through ``platform``'s adapter.
+
+    ``call`` overrides how the Lambda event reaches the handler (``faaskit serve --runtime
+    lambda`` sends it to a real runtime client).
+    """
+
+    def __init__(
+        self,
+        routes: Sequence[Route],
+        platform: str,
+        *,
+        call: Callable[[Handler, Any], Any] | None = None,
+    ) -> None:
+        self.routes = list(routes)
+        self.platform = platform
+        self.call = call
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | NativeReply:
+        """The route and path parameters for a request, or the 404/405 reply."""
+        allowed: list[str] = []
+        candidates = [path]
+        if self.platform == "azure" and (path == "/api" or path.startswith("/api/")):
+            candidates.insert(0, path[4:] or "/")
+        for candidate in candidates:
+            for route in self.routes:
+                params = route.trigger.match(candidate)
+                if params is None:
+                    continue
+                if route.trigger.allows(method):
+                    return route, params
+                allowed.extend(route.trigger.methods)
+        if allowed:
+            return _error(405, "Method Not Allowed", [("Allow", ", ".join(sorted(set(allowed))))])
+        return _error(404, f"no handler serves {method} {path}")
+
+    def handle(
+        self, method: str, target: str, headers: Sequence[tuple[str, str]], body: bytes
+    ) -> NativeReply:
+        """Serve one request; never raises."""
+        parts = urlsplit(target)
+        path = parts.path or "/"
+        found = self.match(method, path)
+        if isinstance(found, NativeReply):
+            return found
+        route, params = found
+        started = time.perf_counter()
+        try:
+            reply = self._invoke(route, params, method, path, parts.query, headers, body)
+        except Exception as exc:
+            log.error(
+                "%s %s: handler %s failed outside its adapter: %s: %s",
+                method,
+                path,
+                route.handler.name,
+                type(exc).__name__,
+                exc,
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
+            reply = _error(500, "Internal Server Error")
+        millis = (time.perf_counter() - started) * 1000
+        log.info(
+            "%s %s -> %d (%s, %.1f ms)", method, target, reply.status, route.handler.name, millis
+        )
+        return reply
+
+    def _invoke(
+        self,
+        route: Route,
+        params: dict[str, str],
+        method: str,
+        path: str,
+        query: str,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+    ) -> NativeReply:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if self.platform == "azure":
+            from faaskit.testing.azure_events import http as azure_http
+            from faaskit.testing.runner import invoke
+
+            host = next((v for n, v in headers if n.lower() == "host"), "localhost")
+            spec = azure_http(
+                method,
+                path,
+                query=dict(pairs),
+                headers=_joined(headers),
+                body=body if body else None,
+                route_params=params,
+                host=host,
+                route_prefix="" if path == "/api" or path.startswith("/api/") else "api",
+            )
+            spec["data"]["value"]["body"] = {
+                "type": "bytes",
+                "value_b64": base64.b64encode(body).decode("ascii"),
+            }
+            return _from_azure(invoke(route.handler, spec, platform="azure"))
+        event = _lambda_event(route, params, method, path, query, headers, body)
+        if self.call is not None:
+            return _from_lambda(self.call(route.handler, event))
+        from faaskit.testing.runner import invoke
+
+        return _from_lambda(invoke(route.handler, event, platform="aws"))
+
+
+def _joined(headers: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """One value per (lower-cased) name: repeated headers joined as HTTP allows."""
+    out: dict[str, str] = {}
+    for name, value in headers:
+        key = name.lower()
+        if key in out:
+            value = f"{out[key]}{'; ' if key == 'cookie' else ', '}{value}"
+        out[key] = value
+    return out
+
+
+def _lambda_event(
+    route: Route,
+    params: dict[str, str],
+    method: str,
+    path: str,
+    query: str,
+    headers: Sequence[tuple[str, str]],
+    body: bytes,
+) -> dict[str, Any]:
+    from faaskit.testing.aws_http import apigw_v2
+
+    joined = _joined(headers)
+    cookie = joined.pop("cookie", None)
+    event = apigw_v2(
+        method,
+        path,
+        headers=joined,
+        body=body if body else None,
+        route=route.trigger.route,
+        path_params=params or None,
+        domain=joined.get("host", "localhost"),
+    )
+    event["headers"] = joined
+    event["rawQueryString"] = query
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if pairs:
+        merged: dict[str, str] = {}
+        for name, value in pairs:
+            merged[name] = f"{merged[name]},{value}" if name in merged else value
+        event["queryStringParameters"] = merged
+    if cookie:
+        event["cookies"] = [c.strip() for c in cookie.split(";") if c.strip()]
+    return event
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        reply = self.server.bridge.handle(self.command, self.path, list(self.headers.items()), body)
+        self.send_response(reply.status)
+        sent_length = False
+        for name, value in reply.headers:
+            if name.lower() == "content-length":
+                sent_length = True
+            self.send_header(name, value)
+        if not sent_length:
+            self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    bridge: HttpBridge
+
+
+def make_server(bridge: HttpBridge, host: str, port: int) -> ThreadingHTTPServer:
+    """A threaded HTTP/1.1 server bound to ``host:port`` (``OSError`` when taken)."""
+    server = _Server((host, port), _Handler)
+    server.bridge = bridge
+    return server

@@ -1,0 +1,113 @@
+"""The embedded local cloud behind ``faaskit serve``: storage and queues in a folder.
+
+Layout under the data folder: ``blobs/<bucket>/<key>`` (a ``file://`` blob store per bucket or
+container), ``queues/<name>/`` (a ``file://`` queue per queue or topic) and
+``dead-letter/<name>/`` (messages that failed every attempt). While the server runs, storage
+URLs of either cloud (``s3://b``, ``azure://b``, ``sqs://q``, ``azure-queue://q``) opened with
+``faaskit.storage`` are redirected here, so a handler writing to a bucket or sending to a queue
+fires the local triggers, as it would in the cloud.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+__all__ = ["LocalCloud"]
+
+log = logging.getLogger("faaskit.serve")
+
+_BLOB_SCHEMES = frozenset({"s3", "azure"})
+_QUEUE_SCHEMES = frozenset({"sqs", "azure-queue", "https"})
+
+
+class LocalCloud:
+    """The data folder and the ``faaskit.storage`` redirection into it."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root).resolve()
+        self._saved: list[tuple[Any, str, Any]] = []
+
+    def bucket_dir(self, bucket: str) -> Path:
+        """Where objects of ``bucket`` (or container) live."""
+        return self.root / "blobs" / bucket
+
+    def queue_dir(self, name: str) -> Path:
+        """Where messages of queue or topic ``name`` wait."""
+        return self.root / "queues" / name
+
+    def dead_letter_dir(self, name: str) -> Path:
+        """Where messages of ``name`` go after their last failed attempt."""
+        return self.root / "dead-letter" / name
+
+    def blobs(self, bucket: str) -> Any:
+        """The local store of ``bucket`` (made on first use)."""
+        from faaskit.storage._file import FileBlobStore
+
+        return FileBlobStore(self.bucket_dir(bucket), create=True, durable=False)
+
+    def queue(self, name: str) -> Any:
+        """The local queue ``name`` (made on first use)."""
+        from faaskit.storage._filequeue import FileQueue
+
+        return FileQueue(self.queue_dir(name), create=True, durable=False)
+
+    def dead_letter(self, name: str) -> Any:
+        """The dead-letter queue of ``name``."""
+        from faaskit.storage._filequeue import FileQueue
+
+        return FileQueue(self.dead_letter_dir(name), create=True, durable=False)
+
+    def local_url(self, url: str, kind: str) -> str:
+        """``url`` itself, or the ``file://`` URL it is redirected to."""
+        parts = urlsplit(url)
+        if kind == "blobs" and parts.scheme in _BLOB_SCHEMES and parts.netloc:
+            target = self.bucket_dir(parts.netloc) / parts.path.strip("/")
+            target.mkdir(parents=True, exist_ok=True)
+            return target.as_uri()
+        if kind == "queues" and parts.scheme in _QUEUE_SCHEMES:
+            name = parts.netloc if parts.scheme != "https" else parts.path.rstrip("/")
+            name = name.rsplit("/", 1)[-1]
+            if name:
+                target = self.queue_dir(name)
+                target.mkdir(parents=True, exist_ok=True)
+                return target.as_uri()
+        return url
+
+    def install(self) -> None:
+        """Redirect ``faaskit.storage.blobs``/``queues`` of the clouds into the data folder."""
+        import faaskit.storage as storage
+
+        for kind in ("blobs", "queues"):
+            original = getattr(storage, kind)
+            self._saved.append((storage, kind, original))
+            setattr(storage, kind, self._redirect(original, kind))
+
+    def _redirect(self, original: Callable[..., Any], kind: str) -> Callable[..., Any]:
+        def opener(url: str, **options: Any) -> Any:
+            local = self.local_url(url, kind)
+            if local != url:
+                return original(local)
+            return original(url, **options)
+
+        opener.__doc__ = original.__doc__
+        return opener
+
+    def uninstall(self) -> None:
+        """Undo :meth:`install`."""
+        while self._saved:
+            module, name, value = self._saved.pop()
+            setattr(module, name, value)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[LocalCloud]:
+        """``install`` for the duration of a ``with`` block."""
+        self.install()
+        try:
+            yield self
+        finally:
+            self.uninstall()
