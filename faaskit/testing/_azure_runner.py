@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import importlib
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import json
 import logging
 import os
@@ -31,6 +31,20 @@ import sys
 import uuid
 from collections.abc import Sequence
 from typing import Any, TextIO
+
+
+def _load_sibling(name: str) -> Any:
+    """A module next to this file, loaded by path (this folder is not on ``sys.path``)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_faaskit_runner{name}", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_protos = _load_sibling("_azure_protos")
 
 
 class _Request:
@@ -81,105 +95,6 @@ class _Capture(logging.Handler):
         )
 
 
-def _typed_to_proto(protos: Any, value: Any) -> Any:
-    if value is None:
-        return protos.TypedData()
-    ((kind, data),) = value.items()
-    if kind == "bytes":
-        return protos.TypedData(bytes=base64.b64decode(data))
-    if kind in ("string", "json", "int", "double"):
-        return protos.TypedData(**{kind: data})
-    if kind == "collection_string":
-        return protos.TypedData(collection_string=protos.CollectionString(string=data))
-    if kind == "collection_bytes":
-        items = [base64.b64decode(item) for item in data]
-        return protos.TypedData(collection_bytes=protos.CollectionBytes(bytes=items))
-    if kind == "collection_sint64":
-        return protos.TypedData(collection_sint64=protos.CollectionSInt64(sint64=data))
-    if kind == "collection_double":
-        return protos.TypedData(collection_double=protos.CollectionDouble(double=data))
-    if kind == "http":
-        return protos.TypedData(
-            http=protos.RpcHttp(
-                method=data["method"],
-                url=data["url"],
-                headers=data.get("headers", {}),
-                query=data.get("query", {}),
-                params=data.get("params", {}),
-                body=_typed_to_proto(protos, data.get("body")),
-            )
-        )
-    raise ValueError(f"unknown TypedData kind {kind!r}")
-
-
-def _typed_from_proto(typed: Any) -> Any:
-    if typed is None:
-        return None
-    kind = typed.WhichOneof("data")
-    if kind is None:
-        return None
-    if kind in ("bytes", "stream"):
-        return {"bytes": base64.b64encode(getattr(typed, kind)).decode("ascii")}
-    if kind in ("string", "json", "int", "double"):
-        return {kind: getattr(typed, kind)}
-    if kind == "http":
-        return {"http": _http_from_proto(typed.http)}
-    if kind == "collection_bytes":
-        items = [base64.b64encode(item).decode("ascii") for item in typed.collection_bytes.bytes]
-        return {kind: items}
-    collection = getattr(typed, kind)
-    field = kind.removeprefix("collection_")
-    return {kind: list(getattr(collection, field))}
-
-
-def _cookie_from_proto(cookie: Any) -> dict[str, Any]:
-    """An ``RpcHttpCookie`` with its nullable wrappers unwrapped (None when unset)."""
-    flat: dict[str, Any] = {"name": cookie.name, "value": cookie.value}
-    for field in ("domain", "path", "secure", "http_only", "max_age"):
-        flat[field] = getattr(cookie, field).value if cookie.HasField(field) else None
-    expires = cookie.expires.value if cookie.HasField("expires") else None
-    flat["expires"] = expires.ToJsonString() if expires is not None else None
-    same_site = type(cookie).SameSite.Name(cookie.same_site)
-    flat["same_site"] = None if same_site == "None" else same_site.replace("Explicit", "")
-    return flat
-
-
-def _http_from_proto(http: Any) -> dict[str, Any]:
-    return {
-        "status_code": http.status_code,
-        "headers": dict(http.headers),
-        "body": _typed_from_proto(http.body) if http.HasField("body") else None,
-        "cookies": [_cookie_from_proto(cookie) for cookie in http.cookies],
-    }
-
-
-def _exception(status: Any) -> dict[str, str] | None:
-    if not status.HasField("exception"):
-        return None
-    exc = status.exception
-    return {"message": exc.message, "stack_trace": exc.stack_trace, "type": exc.type}
-
-
-def _describe(meta: Any) -> dict[str, Any]:
-    bindings = {
-        name: {
-            "type": info.type,
-            "direction": type(info).Direction.Name(info.direction),
-            "data_type": type(info).DataType.Name(info.data_type),
-        }
-        for name, info in meta.bindings.items()
-    }
-    return {
-        "name": meta.name,
-        "function_id": meta.function_id,
-        "directory": meta.directory,
-        "script_file": meta.script_file,
-        "entry_point": meta.entry_point,
-        "bindings": bindings,
-        "raw_bindings": [json.loads(raw) for raw in meta.raw_bindings],
-    }
-
-
 class _Runner:
     """One function app loaded in the runtime, answering invocation requests."""
 
@@ -210,7 +125,7 @@ class _Runner:
             ),
         )
         if init.result.status != protos.StatusResult.Success:
-            return {"event": "ready", "ok": False, "error": _exception(init.result)}
+            return {"event": "ready", "ok": False, "error": _protos.exception(init.result)}
         metadata = self._call(
             "functions_metadata_request",
             functions_metadata_request=protos.FunctionsMetadataRequest(
@@ -226,9 +141,9 @@ class _Runner:
                 ),
             )
             if load.result.status != protos.StatusResult.Success:
-                return {"event": "ready", "ok": False, "error": _exception(load.result)}
+                return {"event": "ready", "ok": False, "error": _protos.exception(load.result)}
             self.functions[meta.name] = meta
-            described.append(_describe(meta))
+            described.append(_protos.describe(meta))
         return {"event": "ready", "ok": True, "functions": described}
 
     def invoke(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -240,11 +155,11 @@ class _Runner:
             return {"ok": False, "error": {"message": message, "stack_trace": "", "type": ""}}
         invocation_id = request.get("invocation_id") or str(uuid.uuid4())
         inputs = [
-            protos.ParameterBinding(name=name, data=_typed_to_proto(protos, value))
+            protos.ParameterBinding(name=name, data=_protos.typed_to_proto(protos, value))
             for name, value in request.get("input_data", {}).items()
         ]
         metadata = {
-            key: _typed_to_proto(protos, value)
+            key: _protos.typed_to_proto(protos, value)
             for key, value in request.get("trigger_metadata", {}).items()
         }
         retry = request.get("retry", {})
@@ -267,12 +182,12 @@ class _Runner:
             "ok": response.result.status == protos.StatusResult.Success,
             "invocation_id": response.invocation_id,
             "return_value": (
-                _typed_from_proto(response.return_value)
+                _protos.typed_from_proto(response.return_value)
                 if response.HasField("return_value")
                 else None
             ),
-            "outputs": {b.name: _typed_from_proto(b.data) for b in response.output_data},
-            "error": _exception(response.result),
+            "outputs": {b.name: _protos.typed_from_proto(b.data) for b in response.output_data},
+            "error": _protos.exception(response.result),
             "logs": list(self.capture.records),
         }
 
