@@ -19,13 +19,14 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
 
 from faaskit._cloudevent import CloudEvent
 from faaskit._context import Context
+from faaskit._events import BatchEntry
 from faaskit.exceptions import BatchFailedError, ConfigurationError, InvalidEventError
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "EventGridCloudEvent",
     "EventGridEvent",
     "GridEvent",
+    "batch_entries",
     "binding",
     "blob_subject",
     "connection",
@@ -292,8 +294,32 @@ def _annotation(spec: str) -> Any:
     return getattr(func, spec)
 
 
+def batch_entries(
+    items: Iterable[Any],
+    decode: Callable[[Any, int], Any],
+    fallback_id: Callable[[Any, int], str],
+) -> tuple[list[Any], list[BatchEntry]]:
+    """Decode every item of a batch; one that fails becomes an entry carrying its error (it
+    counts as failed, so the delivery fails and is retried), never dropped.
+    """
+    decoded: list[Any] = []
+    entries: list[BatchEntry] = []
+    for index, item in enumerate(items):
+        try:
+            event = decode(item, index)
+        except InvalidEventError as exc:
+            entries.append(BatchEntry(id=fallback_id(item, index), error=exc))
+            continue
+        decoded.append(event)
+        entries.append(BatchEntry(id=event.id, events=(event,), item=event))
+    return decoded, entries
+
+
 def raise_failures(result: Any, source: str) -> None:
-    """Raise when a batch handler reported failures: Azure can only retry whole deliveries."""
+    """Raise when a batch handler reported failures: Azure can only retry whole deliveries.
+
+    (The sync path raises in ``run_batch`` already; this covers results that come back whole.)
+    """
     from faaskit._events import BatchResult
 
     if isinstance(result, BatchResult) and result.failed:

@@ -32,7 +32,7 @@ import attrs
 from faaskit._context import Context
 from faaskit._events import Message, MessageBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
-from faaskit_azure.event import utc
+from faaskit_azure.event import batch_entries, binding, connection, option, raise_failures, utc
 
 __all__ = ["DECODERS", "SERVICE_BUS", "STORAGE_QUEUE", "ServiceBus", "StorageQueue", "register"]
 
@@ -109,7 +109,7 @@ class StorageQueue:
         )
 
     def encode(self, result: Any, raw: Any) -> None:
-        return None
+        raise_failures(result, self.source)
 
 
 def _properties(raw: Any, source: str) -> dict[str, Any]:
@@ -157,16 +157,21 @@ class ServiceBus:
     def decode(self, raw: Any, ctx: Context) -> Message | MessageBatch:
         if not isinstance(raw, list):
             return self.message(raw)
-        messages = [self.message(item) for item in raw]
+        messages, entries = batch_entries(
+            raw,
+            lambda item, _: self.message(item),
+            lambda item, index: str(getattr(item, "message_id", None) or f"#{index}"),
+        )
         return MessageBatch(
             messages=messages,
             source=self.entity,
-            fifo=any(m.group_id for m in messages),
+            fifo=any(getattr(item, "session_id", None) for item in raw),
             raw=raw,
+            entries=entries,
         )
 
     def encode(self, result: Any, raw: Any) -> None:
-        return None
+        raise_failures(result, self.source)
 
 
 STORAGE_QUEUE = StorageQueue()
@@ -179,7 +184,6 @@ _SERVICES = ("storage", "servicebus")
 def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     """Register a ``queue`` or ``topic`` handler with its Storage Queue or Service Bus trigger."""
     from faaskit._triggers import Topic
-    from faaskit_azure.event import binding, connection, option
 
     trigger = handler.trigger
     bus = ServiceBus(entity=trigger.name)

@@ -32,7 +32,14 @@ import attrs
 from faaskit._context import Context
 from faaskit._events import Record, RecordBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
-from faaskit_azure.event import binding, connection, option, raise_failures, utc
+from faaskit_azure.event import (
+    batch_entries,
+    binding,
+    connection,
+    option,
+    raise_failures,
+    utc,
+)
 
 __all__ = ["COSMOS_DB", "DECODERS", "EVENT_HUBS", "CosmosDB", "EventHubs", "register"]
 
@@ -80,8 +87,14 @@ class EventHubs:
         )
 
     def decode(self, raw: Any, ctx: Context) -> RecordBatch:
-        items = raw if isinstance(raw, list) else [raw]
-        return RecordBatch(records=[self.record(item) for item in items], source=self.hub, raw=raw)
+        if not isinstance(raw, list):
+            return RecordBatch(records=[self.record(raw)], source=self.hub, raw=raw)
+        records, entries = batch_entries(
+            raw,
+            lambda item, _: self.record(item),
+            lambda item, index: str(getattr(item, "sequence_number", None) or f"#{index}"),
+        )
+        return RecordBatch(records=records, source=self.hub, raw=raw, entries=entries)
 
     def encode(self, result: Any, raw: Any) -> None:
         raise_failures(result, self.source)
@@ -99,6 +112,11 @@ def _document(raw: Any, index: int, source: str) -> dict[str, Any]:
             field=f"[{index}]",
         )
     return dict(raw)
+
+
+def _document_id(item: Any, index: int) -> str:
+    ident = item.get("id") if isinstance(item, Mapping) else None
+    return ident if isinstance(ident, str) and ident else f"#{index}"
 
 
 def _ts(value: Any, source: str) -> _dt.datetime | None:
@@ -123,28 +141,28 @@ class CosmosDB:
     def recognise(self, raw: Any) -> bool:
         return _azure(raw, "DocumentList")
 
-    def decode(self, raw: Any, ctx: Context) -> RecordBatch:
+    def record(self, item: Any, index: int) -> Record:
+        """One changed document as a portable record."""
         source = self.source
-        records = []
-        for index, item in enumerate(raw):
-            doc = _document(item, index, source)
-            ident = doc.get("id")
-            if not isinstance(ident, str) or not ident:
-                raise InvalidEventError(
-                    f"{source} change feed entry {index} has no 'id'", source=source, field="id"
-                )
-            records.append(
-                Record(
-                    id=ident,
-                    data=json.dumps(doc, separators=(",", ":")).encode("utf-8"),
-                    time=_ts(doc.get("_ts"), source),
-                    source=self.container,
-                    new=doc,
-                    keys={"id": ident},
-                    raw=item,
-                )
+        doc = _document(item, index, source)
+        ident = doc.get("id")
+        if not isinstance(ident, str) or not ident:
+            raise InvalidEventError(
+                f"{source} change feed entry {index} has no 'id'", source=source, field="id"
             )
-        return RecordBatch(records=records, source=self.container, raw=raw)
+        return Record(
+            id=ident,
+            data=json.dumps(doc, separators=(",", ":")).encode("utf-8"),
+            time=_ts(doc.get("_ts"), source),
+            source=self.container,
+            new=doc,
+            keys={"id": ident},
+            raw=item,
+        )
+
+    def decode(self, raw: Any, ctx: Context) -> RecordBatch:
+        records, entries = batch_entries(raw, self.record, _document_id)
+        return RecordBatch(records=records, source=self.container, raw=raw, entries=entries)
 
     def encode(self, result: Any, raw: Any) -> None:
         raise_failures(result, self.source)

@@ -294,3 +294,32 @@ def test_message_handler_receiving_a_timer_is_a_mismatch() -> None:
     message = StorageQueue().decode(build(queue_spec("x")), CTX)
     with pytest.raises(TriggerMismatchError):
         run(tick, message, CTX, source="azure-storage-queue", report=False)
+
+
+def test_undecodable_message_in_a_batch_fails_the_delivery_after_the_others_ran() -> None:
+    seen: list[str] = []
+
+    @faaskit.handler(faaskit.queue("orders"))
+    def on_order(message: faaskit.Message, ctx: Any) -> None:
+        seen.append(message.text)
+
+    raw = bus_batch(["a", "b", "c"])
+    raw[1]._ServiceBusMessage__message_id = None
+    batch = azmessage.SERVICE_BUS.decode(raw, CTX)
+    assert [m.text for m in batch] == ["a", "c"]
+    assert [e.id for e in batch.entries] == ["m-0", "#1", "m-2"]
+    with pytest.raises(InvalidEventError):
+        invoke(on_order, raw, queue_service="servicebus")
+    assert seen == ["a", "c"]
+
+
+def test_async_batch_handler_reporting_failures_fails_the_invocation() -> None:
+    import asyncio
+
+    @faaskit.handler(faaskit.queue("orders", batch=True))
+    async def on_orders(batch: faaskit.MessageBatch, ctx: Any) -> faaskit.BatchResult:
+        return faaskit.BatchResult(failed=[m.id for m in batch if m.text == "b"])
+
+    with pytest.raises(BatchFailedError) as info:
+        asyncio.run(invoke(on_orders, bus_batch(["a", "b"]), queue_service="servicebus"))
+    assert info.value.failed == ("m-1",)

@@ -109,13 +109,15 @@ def test_cosmos_change_feed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("documents", "field"),
-    [([{"name": "no id"}], "id"), ([None], "[0]"), ([{"id": "1", "_ts": "x"}], "_ts")],
+    ("bad", "field"),
+    [({"name": "no id"}, "id"), (None, "[1]"), ({"id": "2", "_ts": "x"}, "_ts")],
 )
-def test_bad_cosmos_documents_are_typed_errors(documents: list[Any], field: str) -> None:
-    with pytest.raises(InvalidEventError) as info:
-        azstream.COSMOS_DB.decode(cosmos(documents), CTX)
-    assert info.value.field == field
+def test_bad_cosmos_documents_are_kept_as_failed_entries(bad: Any, field: str) -> None:
+    batch = azstream.COSMOS_DB.decode(cosmos([{"id": "1"}, bad, {"id": "3"}]), CTX)
+    assert [r.id for r in batch] == ["1", "3"]
+    assert [e.error is None for e in batch.entries] == [True, False, True]
+    error = batch.entries[1].error
+    assert isinstance(error, InvalidEventError) and error.field == field
 
 
 # Registration and semantics through function_app.
@@ -201,3 +203,15 @@ def test_cosmos_batch_handler_failures_fail_the_invocation() -> None:
     with pytest.raises(BatchFailedError) as info:
         invoke(on_changes, cosmos([{"id": "1"}, {"id": "2", "bad": True}]))
     assert info.value.failed == ("2",)
+
+
+def test_undecodable_document_fails_the_invocation_after_the_others_ran() -> None:
+    seen: list[str] = []
+
+    @faaskit.handler(faaskit.stream("shop/orders"))
+    def on_change(record: faaskit.Record, ctx: Any) -> None:
+        seen.append(record.id)
+
+    with pytest.raises(InvalidEventError):
+        invoke(on_change, cosmos([{"id": "1"}, {"no": "id"}, {"id": "3"}]))
+    assert seen == ["1"]  # a change feed is ordered: nothing after the bad document runs
