@@ -15,7 +15,6 @@ import contextlib
 import datetime as _dt
 import json
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
@@ -40,6 +39,21 @@ def sync_directory(path: str) -> None:
         os.close(fd)
 
 
+class SourceFailed(Exception):
+    """Reading the caller's stream failed; the caller's own error is the ``__cause__``."""
+
+
+def _copy(source: IO[bytes], file: IO[bytes]) -> None:
+    while True:
+        try:
+            chunk = source.read(1024 * 1024)
+        except Exception as exc:
+            raise SourceFailed() from exc
+        if not chunk:
+            return
+        file.write(chunk)
+
+
 def atomic_write(
     path: str, data: bytes | IO[bytes], tmp_dir: str, *, durable: bool
 ) -> os.stat_result:
@@ -50,7 +64,7 @@ def atomic_write(
             if isinstance(data, bytes):
                 file.write(data)
             else:
-                shutil.copyfileobj(data, file, 1024 * 1024)
+                _copy(data, file)
             file.flush()
             if durable:
                 os.fsync(file.fileno())
@@ -176,6 +190,8 @@ class FileBlobStore(BlobStore):
             }
             os.makedirs(os.path.dirname(meta_path), exist_ok=True)
             atomic_write(meta_path, json.dumps(record).encode(), tmp_dir, durable=self.durable)
+        except SourceFailed as failed:
+            raise failed.__cause__ from None  # type: ignore[misc]
         except OSError as exc:
             raise self._error(exc, "put", key) from exc
 
