@@ -16,8 +16,11 @@ invocation fail the same way.
 
 Registration: ``faaskit.stream(name)`` is an Event Hub; a name ``database/container`` (or
 ``function_app(..., stream_service="cosmosdb")``) is a Cosmos DB container, its leases kept in
-``cosmosdb_leases`` (default ``leases``, created if missing). Event Hubs are always registered
-with ``cardinality="many"``: per-record handlers still see one ``Record`` at a time.
+``cosmosdb_leases`` (default ``leases``, created if missing); ``starting_position=
+"TRIM_HORIZON"`` reads the feed from the beginning. Event Hubs are always registered with
+``cardinality="many"`` (per-record handlers still see one ``Record`` at a time), in the consumer
+group ``eventhub_consumer_group`` (default ``$Default``); where an Event Hub starts reading is a
+``host.json`` setting (``initialOffsetOptions``).
 """
 
 from __future__ import annotations
@@ -186,11 +189,14 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
             f"{_SERVICES}, got {service!r}"
         )
     if service == "eventhub":
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "event_hub_name": name,
             "connection": connection(options, "eventhub"),
             "cardinality": "many",
         }
+        group = option(options, "eventhub_consumer_group", name, None)
+        if group:
+            kwargs["consumer_group"] = group
         binding(
             app,
             handler,
@@ -214,6 +220,8 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
         "lease_container_name": option(options, "cosmosdb_leases", name, "leases"),
         "create_lease_container_if_not_exists": True,
     }
+    if handler.trigger.starting_position.upper() == "TRIM_HORIZON":
+        kwargs["start_from_beginning"] = True
     binding(
         app,
         handler,

@@ -215,3 +215,16 @@ def test_undecodable_document_fails_the_invocation_after_the_others_ran() -> Non
     with pytest.raises(InvalidEventError):
         invoke(on_change, cosmos([{"id": "1"}, {"no": "id"}, {"id": "3"}]))
     assert seen == ["1"]  # a change feed is ordered: nothing after the bad document runs
+
+
+def test_consumer_group_and_starting_position_options() -> None:
+    @faaskit.handler(faaskit.stream("telemetry"))
+    def on_record(record: Any, ctx: Any) -> None: ...
+
+    @faaskit.handler(faaskit.stream("shop/orders", starting_position="TRIM_HORIZON"))
+    def replay(record: Any, ctx: Any) -> None: ...
+
+    grouped = _binding(on_record, eventhub_consumer_group={"telemetry": "analytics"})
+    assert grouped["consumerGroup"] == "analytics"
+    assert "consumerGroup" not in _binding(on_record)
+    assert _binding(replay)["startFromBeginning"] is True
