@@ -142,7 +142,10 @@ class DevServer:
         self.cloud.install()
         self.triggers.start()
         self._thread = threading.Thread(
-            target=self.http.serve_forever, name="faaskit-http", daemon=True
+            target=self.http.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name="faaskit-http",
+            daemon=True,
         )
         self._thread.start()
         return self

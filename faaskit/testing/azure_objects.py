@@ -80,7 +80,8 @@ def build(spec: Any) -> Any:
     if not isinstance(metadata, Mapping):
         raise _fail("'trigger_metadata' must be an object", "trigger_metadata")
     typed = {str(k): datum(v, f"trigger_metadata.{k}") for k, v in metadata.items()}
+    data = datum(spec["data"])
     try:
-        return converter.decode(datum(spec["data"]), trigger_metadata=typed)
+        return converter.decode(data, trigger_metadata=typed)
     except (ValueError, KeyError, TypeError, NotImplementedError) as exc:
         raise _fail(f"the {binding} converter refused it: {exc}", "data") from exc
