@@ -158,6 +158,19 @@ def azure_service_bus() -> Any:
     return _convert("serviceBusTrigger", MESSAGE["body"], "string", metadata)
 
 
+def azure_storage_queue() -> Any:
+    sent = _iso_ms(MESSAGE["sent_ms"])
+    metadata = {
+        "Id": ("800ae4b3-bdd2-4c08-badd-f08e5a34b865", "string"),
+        "DequeueCount": (str(MESSAGE["receives"]), "json"),
+        "InsertionTime": (sent, "string"),
+        "ExpirationTime": ("2024-02-10T04:05:06Z", "string"),
+        "NextVisibleTime": ("2024-02-03T04:15:06Z", "string"),
+        "PopReceipt": ("AgAAAAMAAAAAAAAAAgtnj8x+1QE=", "string"),
+    }
+    return _convert("queueTrigger", MESSAGE["body"], "string", metadata)
+
+
 def aws_schedule() -> dict[str, Any]:
     return {
         "version": "0",
@@ -288,6 +301,17 @@ def test_same_message() -> None:
     assert portable(aws, "id") == portable(azure, "id")  # ids: each broker's own message id
     assert azure.json() == aws.json() == json.loads(MESSAGE["body"])
     assert azure.source == MESSAGE["queue"]
+
+
+def test_same_message_on_a_storage_queue() -> None:
+    pytest.importorskip("faaskit_aws.message", reason="AWS message decoders not available")
+    handler, seen = capture(faaskit.queue(MESSAGE["queue"]))
+    sqs = aws_sqs()
+    sqs["Records"][0]["messageAttributes"] = {}  # Storage Queue messages carry no attributes
+    on_aws(handler, sqs)
+    on_azure(handler, azure_storage_queue())
+    aws, azure = seen
+    assert portable(aws, "id") == portable(azure, "id")  # ids: each broker's own message id
 
 
 def test_same_schedule_tick() -> None:
