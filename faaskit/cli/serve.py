@@ -138,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
     from faaskit.devserver.reload import Supervisor
 
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
         try:
             probe.bind((args.host, args.port))
         except OSError as exc:

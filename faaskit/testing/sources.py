@@ -130,6 +130,12 @@ def find(name: str, platform: str | None = None) -> Source:
     if matches:
         options = " or ".join(s.id for s in matches)
         raise ConfigurationError(f"event source {name!r} is ambiguous: say {options}")
+    elsewhere = [s.id for s in SOURCES.values() if s.name == name]
+    if elsewhere:
+        raise ConfigurationError(
+            f"event source {name!r} is not an {platform} source (there is {elsewhere[0]}); "
+            "run 'faaskit events' to list them"
+        )
     import difflib
 
     close = difflib.get_close_matches(name, [*SOURCES, *{s.name for s in SOURCES.values()}], 3)
