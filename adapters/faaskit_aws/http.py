@@ -19,87 +19,28 @@ from typing import Any
 from faaskit._context import Context
 from faaskit._cookies import Cookies
 from faaskit._fast import maker
-from faaskit._http import HttpRequest, InvalidBody
+from faaskit._http import HttpRequest
 from faaskit._multidict import Headers, MultiDict
-from faaskit._response import Response, to_response
 from faaskit.exceptions import InvalidEventError
+from faaskit_aws._http_wire import (
+    CookieHeaders,
+    body_out,
+    items,
+    json_headers,
+    merged,
+    path_params,
+    read_body,
+    read_path,
+    read_text,
+    request_context,
+    response_of,
+    set_cookie_names,
+    status_line,
+)
 
 __all__ = ["ALB", "API_GATEWAY_V1", "API_GATEWAY_V2", "DECODERS", "FUNCTION_URL"]
 
 _JSON = "application/json"
-_BAD_BASE64 = InvalidBody("request body is flagged base64 but is not valid base64")
-
-
-def _body(raw: Mapping[str, Any], source: str) -> bytes | InvalidBody:
-    body = raw.get("body")
-    if body is None:
-        return b""
-    if type(body) is not str:
-        raise InvalidEventError(
-            f"{source} event field 'body' must be a string, got {type(body).__name__}",
-            source=source,
-            field="body",
-        )
-    if raw.get("isBase64Encoded"):
-        import base64
-        import binascii
-
-        try:
-            return base64.b64decode(body, validate=True)
-        except (binascii.Error, ValueError):
-            return _BAD_BASE64
-    return body.encode("utf-8", "surrogatepass")
-
-
-def _text(raw: Mapping[str, Any], name: str, source: str, field: str | None = None) -> str:
-    value = raw.get(name)
-    if type(value) is str and value:
-        return value
-    field = field or name
-    problem = "is missing" if value is None else f"must be a non-empty string, got {value!r}"
-    raise InvalidEventError(f"{source} event field {field!r} {problem}", source=source, field=field)
-
-
-def _path(value: Any, source: str, *, decode: bool = True) -> str:
-    if not value:
-        return "/"
-    if type(value) is not str:
-        raise InvalidEventError(
-            f"{source} event path must be a string, got {type(value).__name__}",
-            source=source,
-            field="path",
-        )
-    if decode and "%" in value:
-        from urllib.parse import unquote
-
-        return unquote(value)
-    return value
-
-
-def _request_context(raw: Mapping[str, Any], source: str) -> Mapping[str, Any]:
-    context = raw.get("requestContext")
-    if not isinstance(context, Mapping):
-        raise InvalidEventError(
-            f"{source} event is missing the 'requestContext' object",
-            source=source,
-            field="requestContext",
-        )
-    return context
-
-
-def _str_params(raw: Mapping[str, Any], source: str) -> Mapping[str, str]:
-    params = raw.get("pathParameters")
-    if not params:
-        return {}
-    if type(params) is dict and all(type(v) is str for v in params.values()):
-        return params
-    if not isinstance(params, Mapping):
-        raise InvalidEventError(
-            f"{source} event field 'pathParameters' must be an object, got {type(params).__name__}",
-            source=source,
-            field="pathParameters",
-        )
-    return {str(k): str(v) for k, v in params.items() if v is not None}
 
 
 def _principal(authorizer: Any, identity: Any) -> Any:
@@ -108,65 +49,14 @@ def _principal(authorizer: Any, identity: Any) -> Any:
     return principal(authorizer, identity)
 
 
-def _items(data: Any) -> Iterable[tuple[str, Any]]:
-    return data.items() if isinstance(data, Mapping) else ()
-
-
-def _merged(multi: Any, single: Any, fold: bool) -> Iterator[tuple[str, Any]]:
-    """``multiValue*`` pairs, then the single-value ones it lacks (the two should agree)."""
-    seen: set[str] = set()
-    for name, values in _items(multi):
-        seen.add(name.lower() if fold else name)
-        yield name, values
-    for name, value in _items(single):
-        if (name.lower() if fold else name) not in seen:
-            yield name, value
-
-
 def _v1_headers(raw: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-    return _merged(raw.get("multiValueHeaders"), raw.get("headers"), True)
+    return merged(raw.get("multiValueHeaders"), raw.get("headers"), True)
 
 
 def _v1_query(raw: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
-    return _merged(
+    return merged(
         raw.get("multiValueQueryStringParameters"), raw.get("queryStringParameters"), False
     )
-
-
-class _CookieHeaders:
-    """The ``Cookie`` header values of ``headers``, read only when iterated."""
-
-    __slots__ = ("headers",)
-
-    def __init__(self, headers: Headers) -> None:
-        self.headers = headers
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.headers.getall("cookie"))
-
-
-def _response(result: Any) -> Response:
-    return result if isinstance(result, Response) else to_response(result)
-
-
-def _json_headers(response: Response) -> tuple[dict[str, str], dict[str, list[str]]]:
-    single: dict[str, str] = {}
-    multi: dict[str, list[str]] = {}
-    for name, value in response.header_items():
-        multi.setdefault(name, []).append(value)
-        single[name] = value if name not in single else f"{single[name]}, {value}"
-    return single, multi
-
-
-def _body_out(response: Response) -> tuple[str, bool]:
-    if not response.is_binary:
-        try:
-            return response.body.decode("utf-8"), False
-        except UnicodeDecodeError:
-            pass
-    import base64
-
-    return base64.b64encode(response.body).decode("ascii"), True
 
 
 class ApiGatewayV1:
@@ -182,19 +72,19 @@ class ApiGatewayV1:
 
     def decode(self, raw: Any, ctx: Context) -> HttpRequest:
         source = self.source
-        rc = _request_context(raw, source)
+        rc = request_context(raw, source)
         headers = Headers.lazy(raw, _v1_headers)
         identity = rc.get("identity")
         resource = raw.get("resource")
         return _request(
-            method=_text(raw, "httpMethod", source).upper(),
-            path=_path(raw.get("path"), source, decode=False),
+            method=read_text(raw, "httpMethod", source).upper(),
+            path=read_path(raw.get("path"), source, decode=False),
             route=resource if resource and resource != "/{proxy+}" else None,
-            path_params=_str_params(raw, source),
+            path_params=path_params(raw, source),
             query=MultiDict.lazy(raw, _v1_query),
             headers=headers,
-            cookies=Cookies(_CookieHeaders(headers)),
-            body=_body(raw, source),
+            cookies=Cookies(CookieHeaders(headers)),
+            body=read_body(raw, source),
             source_ip=identity.get("sourceIp") if isinstance(identity, Mapping) else None,
             principal=_principal(rc.get("authorizer"), identity),
             request_id=rc.get("requestId") or ctx.request_id,
@@ -202,12 +92,12 @@ class ApiGatewayV1:
         )
 
     def encode(self, result: Any, raw: Any) -> dict[str, Any]:
-        response = _response(result)
-        _, multi = _json_headers(response)
+        response = response_of(result)
+        _, multi = json_headers(response)
         cookies = response.set_cookie_headers()
         if cookies:
             multi["Set-Cookie"] = cookies
-        body, is_b64 = _body_out(response)
+        body, is_b64 = body_out(response)
         return {
             "statusCode": response.status,
             "multiValueHeaders": multi,
@@ -223,7 +113,7 @@ def _v2_query(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
     raw_query = raw.get("rawQueryString")
     parsed = raw.get("queryStringParameters")
     if not raw_query or not isinstance(raw_query, str):
-        return _items(parsed)
+        return items(parsed)
     if (
         isinstance(parsed, dict)
         and "%" not in raw_query
@@ -262,7 +152,9 @@ class ApiGatewayV2:
 
     def decode(self, raw: Any, ctx: Context) -> HttpRequest:
         source = self.source
-        rc = _request_context(raw, source)
+        rc = raw.get("requestContext")
+        if type(rc) is not dict:
+            rc = request_context(raw, source)
         http = rc.get("http")
         if not isinstance(http, Mapping):
             raise InvalidEventError(
@@ -270,7 +162,12 @@ class ApiGatewayV2:
                 source=source,
                 field="requestContext.http",
             )
-        path = _path(raw.get("rawPath") or http.get("path"), source)
+        method = http.get("method")
+        if type(method) is not str or not method:
+            method = read_text(http, "method", source, "requestContext.http.method")
+        path = raw.get("rawPath") or http.get("path")
+        if type(path) is not str or "%" in path:
+            path = read_path(path, source)
         stage = rc.get("stage")
         if stage and stage != "$default" and type(stage) is str:
             prefix = f"/{stage}"
@@ -279,15 +176,16 @@ class ApiGatewayV2:
         route_key = raw.get("routeKey")
         route = route_key.partition(" ")[2] if type(route_key) is str else ""
         authorizer = rc.get("authorizer")
+        cookies = raw.get("cookies")
         return _request(
-            method=_text(http, "method", source, "requestContext.http.method").upper(),
+            method=method.upper(),
             path=path,
             route=route or None,
-            path_params=_str_params(raw, source),
+            path_params=path_params(raw, source),
             query=MultiDict.lazy(raw, _v2_query),
-            headers=Headers.lazy(raw.get("headers"), _items),
-            cookies=_v2_cookies(raw),
-            body=_body(raw, source),
+            headers=Headers.lazy(raw.get("headers"), items),
+            cookies=Cookies(cookies) if type(cookies) is list and cookies else _v2_cookies(raw),
+            body=b"" if raw.get("body") is None else read_body(raw, source),
             source_ip=http.get("sourceIp"),
             principal=_principal(authorizer, None) if authorizer else None,
             request_id=rc.get("requestId") or ctx.request_id,
@@ -295,7 +193,7 @@ class ApiGatewayV2:
         )
 
     def encode(self, result: Any, raw: Any) -> dict[str, Any]:
-        response = _response(result)
+        response = response_of(result)
         if not response.headers and not response.cookies and response.content_type == _JSON:
             return {
                 "statusCode": response.status,
@@ -303,8 +201,8 @@ class ApiGatewayV2:
                 "body": response.body.decode("utf-8"),
                 "isBase64Encoded": False,
             }
-        single, _ = _json_headers(response)
-        body, is_b64 = _body_out(response)
+        single, _ = json_headers(response)
+        body, is_b64 = body_out(response)
         out: dict[str, Any] = {
             "statusCode": response.status,
             "headers": single,
@@ -333,7 +231,7 @@ class FunctionUrl(ApiGatewayV2):
 def _alb_query(data: Any) -> Iterator[tuple[str, Any]]:
     from urllib.parse import unquote_plus
 
-    for name, value in _items(data):
+    for name, value in items(data):
         values = [value] if isinstance(value, str) else value
         if isinstance(values, list):
             yield unquote_plus(name), [unquote_plus(v) for v in values if isinstance(v, str)]
@@ -365,19 +263,19 @@ class ApplicationLoadBalancer:
     def decode(self, raw: Any, ctx: Context) -> HttpRequest:
         source = self.source
         multi = "multiValueHeaders" in raw
-        headers = Headers.lazy(raw.get("multiValueHeaders" if multi else "headers"), _items)
+        headers = Headers.lazy(raw.get("multiValueHeaders" if multi else "headers"), items)
         query = MultiDict.lazy(
             raw.get("multiValueQueryStringParameters" if multi else "queryStringParameters"),
             _alb_query,
         )
         return _request(
-            method=_text(raw, "httpMethod", source).upper(),
-            path=_path(raw.get("path"), source),
+            method=read_text(raw, "httpMethod", source).upper(),
+            path=read_path(raw.get("path"), source),
             route=None,
             query=query,
             headers=headers,
-            cookies=Cookies(_CookieHeaders(headers)),
-            body=_body(raw, source),
+            cookies=Cookies(CookieHeaders(headers)),
+            body=read_body(raw, source),
             source_ip=_alb_client(headers),
             principal=None,
             request_id=headers.get("x-amzn-trace-id") or ctx.request_id,
@@ -385,13 +283,13 @@ class ApplicationLoadBalancer:
         )
 
     def encode(self, result: Any, raw: Any) -> dict[str, Any]:
-        response = _response(result)
-        single, multi = _json_headers(response)
+        response = response_of(result)
+        single, multi = json_headers(response)
         cookies = response.set_cookie_headers()
-        body, is_b64 = _body_out(response)
+        body, is_b64 = body_out(response)
         out: dict[str, Any] = {
             "statusCode": response.status,
-            "statusDescription": _status_line(response.status),
+            "statusDescription": status_line(response.status),
             "body": body,
             "isBase64Encoded": is_b64,
         }
@@ -401,40 +299,24 @@ class ApplicationLoadBalancer:
             out["multiValueHeaders"] = multi
         else:
             # One value per name in this mode: vary the case of Set-Cookie so none is lost.
-            single.update(zip(_set_cookie_names(len(cookies)), cookies, strict=True))
+            single.update(zip(set_cookie_names(len(cookies)), cookies, strict=True))
             out["headers"] = single
         return out
 
 
-def _status_line(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return f"{status} {HTTPStatus(status).phrase}"
-    except ValueError:
-        return str(status)
-
-
-def _set_cookie_names(count: int) -> list[str]:
-    names = ["Set-Cookie"]
-    letters = [i for i, c in enumerate("set-cookie") if c.isalpha()]
-    variant = 0
-    while len(names) < count:
-        chars = list("set-cookie")
-        for bit, pos in enumerate(letters):
-            if variant >> bit & 1:
-                chars[pos] = chars[pos].upper()
-        variant += 1
-        if "".join(chars) not in names:
-            names.append("".join(chars))
-    return names[:count]
-
-
 _request = maker(HttpRequest)
 
+
 API_GATEWAY_V1 = ApiGatewayV1()
+
+
 API_GATEWAY_V2 = ApiGatewayV2()
+
+
 FUNCTION_URL = FunctionUrl()
+
+
 ALB = ApplicationLoadBalancer()
+
 
 DECODERS = (API_GATEWAY_V2, FUNCTION_URL, ALB, API_GATEWAY_V1)
