@@ -151,14 +151,19 @@ def _from_url(url: Any) -> tuple[str, str] | None:
 
 @attrs.frozen(kw_only=True)
 class EventGridBlob:
-    """A storage blob event in the Event Grid schema (``azure.functions.EventGridEvent``)."""
+    """A storage blob event from Event Grid: ``cloudevents`` False for the Event Grid schema
+    (``azure.functions.EventGridEvent``), True for CloudEvents (``azure.functions.CloudEvent``),
+    None for both.
+    """
 
     source: str = "eventgrid-blob"
-    cloudevents: bool = False
+    cloudevents: bool | None = False
 
     def recognise(self, raw: Any) -> bool:
         if not is_storage_blob(raw):
             return False
+        if self.cloudevents is None:
+            return True
         try:
             return grid_fields(raw, self.source).cloudevents is self.cloudevents
         except InvalidEventError:
@@ -167,6 +172,14 @@ class EventGridBlob:
     def decode(self, raw: Any, ctx: Context) -> BlobEvent:
         source = self.source
         event = grid_fields(raw, source)
+        if not is_storage_blob(raw):
+            raise TriggerMismatchError(
+                f"a blob handler registered for Event Grid received a {event.type or 'untyped'} "
+                "event, not a Microsoft.Storage.Blob* event; narrow the subscription's event types",
+                source=source,
+                expected="blob",
+                got="event",
+            )
         data = event.data if event.data is not None else {}
         if not isinstance(data, Mapping):
             raise InvalidEventError(
@@ -205,31 +218,6 @@ CLOUD_EVENTS_BLOB = EventGridBlob(source="eventgrid-blob-cloudevents", cloudeven
 DECODERS = (BLOB_TRIGGER, EVENT_GRID_BLOB, CLOUD_EVENTS_BLOB)
 
 
-class _AnyBlobEvent:
-    """Both Event Grid schemas: what an Event Grid-registered blob handler decodes with."""
-
-    source = "eventgrid-blob"
-
-    def recognise(self, raw: Any) -> bool:
-        return EVENT_GRID_BLOB.recognise(raw) or CLOUD_EVENTS_BLOB.recognise(raw)
-
-    def decode(self, raw: Any, ctx: Context) -> BlobEvent:
-        if not is_storage_blob(raw):
-            kind = grid_fields(raw, self.source).type
-            raise TriggerMismatchError(
-                f"a blob handler registered for Event Grid received a {kind or 'untyped'} event,"
-                " not a Microsoft.Storage.Blob* event; narrow the subscription's event types",
-                source=self.source,
-                expected="blob",
-                got="event",
-            )
-        decoder = CLOUD_EVENTS_BLOB if CLOUD_EVENTS_BLOB.recognise(raw) else EVENT_GRID_BLOB
-        return decoder.decode(raw, ctx)
-
-    def encode(self, result: Any, raw: Any) -> None:
-        return None
-
-
 _MODES = ("blob", "blob-eventgrid", "eventgrid")
 
 
@@ -242,7 +230,7 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
             f"handler {handler.name!r}: blob_trigger must be one of {_MODES}, got {mode!r}"
         )
     if mode == "eventgrid" or set(trigger.events) - {"created"}:
-        register_grid(app, handler, _AnyBlobEvent())
+        register_grid(app, handler, EventGridBlob(cloudevents=None))
         return
     path = f"{trigger.bucket}/{trigger.prefix or ''}{{name}}{trigger.suffix or ''}"
     kwargs: dict[str, Any] = {"path": path, "connection": connection(options, "storage")}

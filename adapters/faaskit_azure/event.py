@@ -33,7 +33,6 @@ __all__ = [
     "CLOUD_EVENTS",
     "DECODERS",
     "EVENT_GRID",
-    "EventGridCloudEvent",
     "EventGridEvent",
     "GridEvent",
     "batch_entries",
@@ -91,12 +90,6 @@ class GridEvent:
     cloudevents: bool
 
 
-def _as_dict(raw: Any) -> Mapping[str, Any] | None:
-    if isinstance(raw, Mapping):
-        return raw
-    return None
-
-
 def grid_fields(raw: Any, source: str) -> GridEvent:
     """The envelope of an ``EventGridEvent``, a ``CloudEvent`` or a JSON dict in either schema.
 
@@ -104,8 +97,8 @@ def grid_fields(raw: Any, source: str) -> GridEvent:
     ``EventGridEvent`` without a type (the converter only knows ``specversion``); its type is
     then ``None`` and callers infer what they can from ``subject`` and ``data``.
     """
-    body = _as_dict(raw)
-    if body is not None:
+    if isinstance(raw, Mapping):
+        body = raw
         cloud = "specversion" in body or "specVersion" in body
         ident, kind = body.get("id"), body.get("type" if cloud else "eventType")
         origin = body.get("source" if cloud else "topic")
@@ -181,13 +174,20 @@ def blob_subject(subject: str | None) -> tuple[str, str] | None:
 
 @attrs.frozen(kw_only=True)
 class EventGridEvent:
-    """An Event Grid schema event (``azure.functions.EventGridEvent``) -> ``CloudEvent``."""
+    """An Event Grid event -> ``CloudEvent``: ``schema`` ``"eventgrid"``
+    (``azure.functions.EventGridEvent``), ``"cloudevents"`` (``azure.functions.CloudEvent``) or
+    None for both; storage blob events only with ``storage=True``.
+    """
 
     source: str = "eventgrid"
+    schema: str | None = "eventgrid"
     storage: bool = False
 
     def recognise(self, raw: Any) -> bool:
-        return _shape(raw) == "eventgrid" and (self.storage or not is_storage_blob(raw))
+        shape = _shape(raw)
+        if shape is None or (self.schema is not None and shape != self.schema):
+            return False
+        return self.storage or not is_storage_blob(raw)
 
     def decode(self, raw: Any, ctx: Context) -> CloudEvent:
         event = grid_fields(raw, self.source)
@@ -211,36 +211,9 @@ class EventGridEvent:
         return None
 
 
-@attrs.frozen(kw_only=True)
-class EventGridCloudEvent(EventGridEvent):
-    """A CloudEvents 1.0 schema event (``azure.functions.CloudEvent``) -> ``CloudEvent``."""
-
-    source: str = "eventgrid-cloudevents"
-
-    def recognise(self, raw: Any) -> bool:
-        return _shape(raw) == "cloudevents" and (self.storage or not is_storage_blob(raw))
-
-
 EVENT_GRID = EventGridEvent()
-CLOUD_EVENTS = EventGridCloudEvent()
+CLOUD_EVENTS = EventGridEvent(source="eventgrid-cloudevents", schema="cloudevents")
 DECODERS = (EVENT_GRID, CLOUD_EVENTS)
-
-
-class _AnyGridEvent:
-    """Both schemas, storage events included: what an ``events`` handler is registered with."""
-
-    source = "eventgrid"
-    _choices = (EventGridEvent(storage=True), EventGridCloudEvent(storage=True))
-
-    def recognise(self, raw: Any) -> bool:
-        return any(d.recognise(raw) for d in self._choices)
-
-    def decode(self, raw: Any, ctx: Context) -> CloudEvent:
-        decoder = next((d for d in self._choices if d.recognise(raw)), self._choices[0])
-        return decoder.decode(raw, ctx)
-
-    def encode(self, result: Any, raw: Any) -> None:
-        return None
 
 
 def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
@@ -249,7 +222,7 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     Event Grid subscriptions filter by event type and subject; the EventBridge-style pattern of
     the declaration belongs to the subscription (the deploy step), not to the binding.
     """
-    register_grid(app, handler, _AnyGridEvent())
+    register_grid(app, handler, EventGridEvent(schema=None, storage=True))
 
 
 def register_grid(app: Any, handler: Any, decoder: Any) -> None:
