@@ -290,7 +290,7 @@ def _rate_to_ncrontab(rate: Rate, expression: str) -> str:
         return "0 0 0 * * 0"
     raise _fail(
         expression,
-        "NCRONTAB cannot repeat at this rate (the period must divide an hour or a day, or be "
+        "Azure NCRONTAB cannot repeat at this rate (the period must divide an hour or a day, or be "
         "1 or 7 days); use a cron expression",
     )
 
@@ -301,10 +301,12 @@ def to_ncrontab(expression: str) -> str:
     if isinstance(parsed, Rate):
         return _rate_to_ncrontab(parsed, expression)
     if isinstance(parsed.year, str):
-        raise _fail(expression, "NCRONTAB has no year field; the year must be '*'")
+        raise _fail(expression, "Azure NCRONTAB has no year field; the year must be '*'")
     for field, value in ((_DOM, parsed.day), (_DOW, parsed.weekday)):
         if isinstance(value, str):
-            raise _fail(expression, f"NCRONTAB cannot express {field.name} {value!r} (L, W, #)")
+            raise _fail(
+                expression, f"Azure NCRONTAB cannot express {field.name} {value!r} (L, W, #)"
+            )
     assert not isinstance(parsed.day, str) and not isinstance(parsed.weekday, str)
     return " ".join(
         (
