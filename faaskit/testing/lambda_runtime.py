@@ -79,6 +79,12 @@ class _Api(BaseHTTPRequestHandler):
 
     def _reply(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        try:
+            self._send(status, data, headers)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True  # the runtime client went away (shutdown)
+
+    def _send(self, status: int, data: bytes, headers: Mapping[str, str] | None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
