@@ -61,7 +61,7 @@ def _read_event(path: str) -> Any:
         raise ConfigurationError(f"cannot read event file {path!r}: {exc.strerror}") from exc
     try:
         return json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise ConfigurationError(
             f"event file {path!r} is not JSON: {exc.msg} at line {exc.lineno}, column "
             f"{exc.colno}; generate one with 'faaskit events SOURCE'"

@@ -73,7 +73,7 @@ def build(spec: Any) -> Any:
     if not isinstance(spec, Mapping) or "binding" not in spec or "data" not in spec:
         raise _fail("expected an object with 'binding', 'data' and 'trigger_metadata'", "binding")
     binding = str(spec["binding"])
-    converter = func.get_binding_registry().get(binding)
+    converter = func.get_binding_registry().get(binding)  # type: ignore[no-untyped-call]
     if converter is None:
         raise _fail(f"unknown binding type {binding!r}", "binding")
     metadata = spec.get("trigger_metadata") or {}

@@ -65,7 +65,7 @@ def _azure_classes() -> tuple[type[Any], type[Any], type[Any]]:
 
     from azure.functions import _abc as func
 
-    class TraceContext(func.TraceContext):  # type: ignore[misc]
+    class TraceContext(func.TraceContext):
         def __init__(self, trace_parent: str, trace_state: str) -> None:
             self._parent, self._state = trace_parent, trace_state
 
@@ -81,7 +81,7 @@ def _azure_classes() -> tuple[type[Any], type[Any], type[Any]]:
         def attributes(self) -> dict[str, str]:
             return {}
 
-    class RetryContext(func.RetryContext):  # type: ignore[misc]
+    class RetryContext(func.RetryContext):
         def __init__(self, retry_count: int, max_retry_count: int) -> None:
             self._count, self._max = retry_count, max_retry_count
 
@@ -97,7 +97,7 @@ def _azure_classes() -> tuple[type[Any], type[Any], type[Any]]:
         def exception(self) -> Any:
             return None
 
-    class Context(func.Context):  # type: ignore[misc]
+    class Context(func.Context):
         def __init__(
             self, invocation_id: str, function_name: str, directory: str, trace: Any, retry: Any
         ) -> None:
