@@ -133,7 +133,10 @@ def run_batch(
     if getattr(handler.trigger, "batch", False):
         check_kind(handler, batch, source)
         return _run_whole(handler, batch, entries, ctx, report=report, ordered=ordered)
-    _check_any(handler, entries, source)
+    kind = handler.trigger.kind if handler.trigger is not None else None
+    if kind is not None:
+        _check_any(handler, entries, source)
+    call = handler.call
     failed: list[int] = []
     first: BaseException | None = None
     for index, entry in enumerate(entries):
@@ -141,8 +144,9 @@ def run_batch(
             if entry.error is not None:
                 raise entry.error
             for event in entry.events:
-                check_kind(handler, event, source)
-                handler.call(event, ctx)
+                if kind is not None and _KINDS.get(type(event).__name__) != kind:
+                    check_kind(handler, event, source)
+                call(event, ctx)
         except Exception as exc:
             ctx.log.exception("handler %s failed on %s", handler.name, entry.id)
             first = first or exc
@@ -156,11 +160,12 @@ def run_batch(
 
 def _check_any(handler: Any, entries: Sequence[Any], source: str) -> None:
     """Refuse a batch in which no item has the kind the handler is declared for."""
-    if handler.trigger is None:
+    kind = handler.trigger.kind
+    events = (event for entry in entries if entry.error is None for event in entry.events)
+    first = next(events, None)
+    if first is None or _kind(first) == kind or any(_kind(e) == kind for e in events):
         return
-    events = [event for entry in entries if entry.error is None for event in entry.events]
-    if events and all(_kind(event) != handler.trigger.kind for event in events):
-        check_kind(handler, events[0], source)
+    check_kind(handler, first, source)
 
 
 def _run_whole(

@@ -21,12 +21,15 @@ gives no event and is acknowledged).
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from faaskit._context import Context
 from faaskit._events import BatchEntry, BatchResult, Message, MessageBatch
+from faaskit._fast import maker
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._fields import (
     arn_name,
@@ -134,9 +137,7 @@ def _attributes(
 
 def _json_body(body: str) -> Any:
     """The body as JSON when it may be a wrapped notification, else None (cheap checks first)."""
-    if not body.lstrip().startswith("{") or not any(
-        mark in body for mark in ('"TopicArn"', '"Records"', '"detail-type"', '"Event"')
-    ):
+    if not _may_wrap(body):
         return None
     try:
         return json.loads(body)
@@ -165,6 +166,69 @@ def _is_sns_envelope(data: Any) -> bool:
         and "TopicArn" in data
         and "Message" in data
     )
+
+
+_make_message = maker(Message)
+_make_entry = maker(BatchEntry)
+_make_batch = maker(MessageBatch)
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+_UTC = _dt.timezone.utc
+_from_timestamp = _dt.datetime.fromtimestamp
+
+
+def _may_wrap(body: str) -> bool:
+    """Whether ``body`` may hold a notification to unwrap (cheap checks, no parsing)."""
+    head = body[:1]
+    if head != "{" and not (head.isspace() and body.lstrip()[:1] == "{"):
+        return False
+    return (
+        '"TopicArn"' in body or '"Records"' in body or '"detail-type"' in body or '"Event"' in body
+    )
+
+
+def _fast_entry(record: Any, index: int, source: str, names: dict[Any, Any]) -> Any:
+    """The entry for a record of the documented shape, or None to take the careful path.
+
+    Most deliveries are plain messages; this builds them without the per-field checks.
+    """
+    try:
+        message_id = record["messageId"]
+        body = record["body"]
+        system = record["attributes"]
+        count = int(system["ApproximateReceiveCount"])
+        sent = _from_timestamp(int(system["SentTimestamp"]) / 1000, _UTC)
+        group = system.get("MessageGroupId")
+        attributes = record.get("messageAttributes")
+        arn = record.get("eventSourceARN")
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        return None
+    if (
+        type(message_id) is not str
+        or not message_id
+        or type(body) is not str
+        or (group is not None and type(group) is not str)
+        or (attributes is not None and type(attributes) is not dict)
+        or _may_wrap(body)
+    ):
+        return None
+    queue = names.get(arn, names)
+    if queue is names:
+        queue = names[arn] = arn_name(arn)
+    message = _make_message(
+        id=message_id,
+        body=body.encode("utf-8"),
+        attributes=Attributes(
+            attributes, _sqs_attribute, source, f"Records[{index}].messageAttributes"
+        )
+        if attributes
+        else _EMPTY,
+        delivery_count=count,
+        enqueued_at=sent,
+        source=queue,
+        group_id=group,
+        raw=record,
+    )
+    return _make_entry(id=message_id, events=(message,), item=message, error=None)
 
 
 def _sqs_entry(record: Any, index: int, source: str) -> tuple[BatchEntry, Message | None]:
@@ -241,8 +305,13 @@ class Sqs:
         source = self.source
         entries: list[BatchEntry] = []
         messages: list[Message] = []
+        names: dict[Any, Any] = {}
         for index, record in enumerate(records(raw, source)):
-            entry, message = _sqs_entry(record, index, source)
+            entry = _fast_entry(record, index, source, names)
+            if entry is None:
+                entry, message = _sqs_entry(record, index, source)
+            else:
+                message = entry.item
             entries.append(entry)
             if message is not None:
                 messages.append(message)
@@ -252,9 +321,7 @@ class Sqs:
         fifo = (queue or "").endswith(".fifo") or (
             isinstance(system, Mapping) and "MessageGroupId" in system
         )
-        return MessageBatch(
-            messages=messages, source=queue, fifo=fifo, raw=raw, entries=tuple(entries)
-        )
+        return _make_batch(messages=messages, source=queue, fifo=fifo, raw=raw, entries=entries)
 
     def encode(self, result: Any, raw: Any) -> dict[str, list[dict[str, str]]]:
         return failures(result)

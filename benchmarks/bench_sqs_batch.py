@@ -1,0 +1,146 @@
+"""Per-batch overhead of an SQS batch of 10 messages: faaskit vs a bare loop vs Powertools.
+
+Every contender does the same work per message: parse the JSON body and read a field, then
+answer the partial batch response (``batchItemFailures``). Run:
+``python benchmarks/bench_sqs_batch.py [--number N] [--repeat R]``. Prints microseconds per
+batch (best of R repeats of N calls), the overhead over the bare loop, and faaskit's overhead as
+a fraction of Powertools' (``BatchProcessor`` with ``process_partial_response``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import timeit
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "adapters"), str(ROOT / "benchmarks")]
+
+from _events import LambdaContext  # noqa: E402
+
+
+def sqs_batch(size: int = 10) -> dict[str, Any]:
+    """A standard-queue batch as Lambda delivers it (AWS docs, "Using Lambda with Amazon SQS")."""
+    return {
+        "Records": [
+            {
+                "messageId": f"059f36b4-87a3-44ab-83d2-6619758{index:05d}",
+                "receiptHandle": "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a...",
+                "body": json.dumps({"order": 1000 + index, "items": index % 4 + 1}),
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": str(1795860930000 + index),
+                    "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+                    "ApproximateFirstReceiveTimestamp": str(1795860930010 + index),
+                },
+                "messageAttributes": {
+                    "customer": {
+                        "stringValue": f"C-{index}",
+                        "stringListValues": [],
+                        "binaryListValues": [],
+                        "dataType": "String",
+                    }
+                },
+                "md5OfBody": "e4e68fb7bd0e697a0ae8f1bb342846b3",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:orders",
+                "awsRegion": "eu-west-1",
+            }
+            for index in range(size)
+        ]
+    }
+
+
+def work(body: str) -> int:
+    return int(json.loads(body)["items"])
+
+
+def bare_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    failures = []
+    for record in event["Records"]:
+        try:
+            work(record["body"])
+        except Exception:
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+def faaskit_handler() -> Any:
+    import faaskit
+
+    @faaskit.handler(faaskit.queue("orders"))
+    def handle(message: faaskit.Message, ctx: faaskit.Context) -> None:
+        work(message.text)
+
+    return handle
+
+
+def powertools_handler() -> Any:
+    from aws_lambda_powertools.utilities.batch import (
+        BatchProcessor,
+        EventType,
+        process_partial_response,
+    )
+
+    processor = BatchProcessor(event_type=EventType.SQS)
+
+    def record_handler(record: Any) -> None:
+        work(record.body)
+
+    def handler(event: dict[str, Any], context: Any) -> Any:
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+
+    return handler
+
+
+def check(handler: Any) -> None:
+    out = handler(sqs_batch(), LambdaContext())
+    assert out == {"batchItemFailures": []}, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--number", type=int, default=3000, help="batches per repeat")
+    parser.add_argument("--repeat", type=int, default=9, help="repeats (best is kept)")
+    args = parser.parse_args()
+    contenders = {
+        "bare loop": lambda: bare_handler,
+        "faaskit (per-message handler)": faaskit_handler,
+        "Powertools BatchProcessor": powertools_handler,
+    }
+    handlers: dict[str, Any] = {}
+    for name, make in contenders.items():
+        try:
+            handlers[name] = make()
+        except ImportError as exc:
+            print(f"{name:32s} skipped ({exc})")
+            continue
+        check(handlers[name])
+    event, context = sqs_batch(), LambdaContext()
+    best = dict.fromkeys(handlers, float("inf"))
+    # Round-robin repeats so that a burst of machine noise hits every contender alike.
+    for _ in range(args.repeat):
+        for name, handler in handlers.items():
+            elapsed = timeit.timeit(lambda h=handler: h(event, context), number=args.number)
+            best[name] = min(best[name], elapsed / args.number * 1e6)
+    bare = best["bare loop"]
+    version = sys.version.split()[0]
+    print(f"SQS batch of 10 messages, best of {args.repeat} x {args.number}, Python {version}")
+    print(f"{'contender':32s} {'us/batch':>9s} {'overhead us':>12s} {'x bare':>7s}")
+    for name, value in best.items():
+        print(f"{name:32s} {value:9.2f} {value - bare:12.2f} {value / bare:6.2f}x")
+    ours = best["faaskit (per-message handler)"] - bare
+    theirs = best.get("Powertools BatchProcessor", float("nan")) - bare
+    print(
+        f"faaskit overhead: {ours:.2f} us per batch = {ours / theirs:.2f} of Powertools' "
+        f"{theirs:.2f} us (target: at most 0.50)"
+    )
+
+
+if __name__ == "__main__":
+    main()
