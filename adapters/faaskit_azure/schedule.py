@@ -25,7 +25,7 @@ import attrs
 from faaskit._context import Context
 from faaskit._events import ScheduleEvent
 from faaskit.exceptions import InvalidEventError
-from faaskit_azure.event import parse_time
+from faaskit_azure.event import binding, option, parse_time
 
 __all__ = ["DECODERS", "TIMER", "Timer", "register"]
 
@@ -87,8 +87,6 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     ``function_app(..., run_on_startup=True)`` also fires the timer when the host starts
     (useful locally; Azure advises against it in production).
     """
-    from faaskit_azure.event import binding, option
-
     expression = handler.trigger.expression
     kwargs: dict[str, Any] = {"schedule": ncrontab(expression)}
     if option(options, "run_on_startup", handler.name, None):

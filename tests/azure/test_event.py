@@ -159,7 +159,7 @@ def test_blob_handler_given_a_custom_event_is_a_mismatch() -> None:
     @faaskit.handler(faaskit.blob("images", events=("created", "deleted")))
     def on_blob(event: Any, ctx: Any) -> None: ...
 
-    with pytest.raises(TriggerMismatchError, match="Contoso.Orders.OrderPlaced"):
+    with pytest.raises(TriggerMismatchError, match=r"Contoso\.Orders\.OrderPlaced"):
         invoke(on_blob, grid_object(GRID))
     from faaskit._invoke import run
 
