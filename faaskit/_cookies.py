@@ -15,6 +15,8 @@ def parse_cookies(values: Iterable[str]) -> dict[str, str]:
     """
     cookies: dict[str, str] = {}
     for header in values:
+        if not isinstance(header, str):
+            continue
         for piece in header.split(";"):
             name, sep, value = piece.partition("=")
             name = name.strip()

@@ -51,8 +51,14 @@ def principal(authorizer: Any, identity: Any) -> Principal | None:
     return None
 
 
-def _present(data: Mapping[str, Any]) -> dict[str, Any]:
+def _present(data: Any) -> dict[str, Any]:
+    if not isinstance(data, Mapping):
+        return {}
     return {str(k): v for k, v in data.items() if v is not None}
+
+
+def _scopes(value: Any) -> list[Any] | None:
+    return list(value) if isinstance(value, list) and value else None
 
 
 def _text(value: Any) -> str | None:
@@ -70,14 +76,16 @@ def _subject(claims: Mapping[str, Any]) -> str | None:
 def _from_authorizer(auth: Mapping[str, Any]) -> Principal | None:
     jwt = auth.get("jwt")
     if isinstance(jwt, Mapping):
-        claims = _present(jwt.get("claims") or {})
-        if jwt.get("scopes"):
-            claims.setdefault("scopes", list(jwt["scopes"]))
+        claims = _present(jwt.get("claims"))
+        scopes = _scopes(jwt.get("scopes"))
+        if scopes:
+            claims.setdefault("scopes", scopes)
         return Principal(id=_subject(claims), claims=claims, provider="jwt")
     if isinstance(auth.get("claims"), Mapping):
         claims = _present(auth["claims"])
-        if auth.get("scopes"):
-            claims.setdefault("scopes", list(auth["scopes"]))
+        scopes = _scopes(auth.get("scopes"))
+        if scopes:
+            claims.setdefault("scopes", scopes)
         return Principal(id=_subject(claims), claims=claims, provider="cognito")
     iam = auth.get("iam")
     if isinstance(iam, Mapping):

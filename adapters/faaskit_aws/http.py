@@ -128,7 +128,7 @@ def _v2_query(raw: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
 
 def _v2_cookies(raw: Mapping[str, Any]) -> Any:
     cookies = raw.get("cookies")
-    if cookies:
+    if cookies and type(cookies) in (list, str):
         return Cookies([cookies] if type(cookies) is str else cookies)
     headers = raw.get("headers")
     header = headers.get("cookie") if type(headers) is dict else None

@@ -74,3 +74,7 @@ def test_aware_expiry_in_another_zone_is_converted_to_gmt() -> None:
         "n"
     )
     assert "Expires=Wed, 02 Jan 2030 03:04:05 GMT" in header
+
+
+def test_values_that_are_not_text_are_skipped() -> None:
+    assert parse_cookies([None, 5, "a=1"]) == {"a": "1"}  # type: ignore[list-item]
