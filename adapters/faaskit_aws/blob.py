@@ -38,13 +38,13 @@ _NAME_ACTIONS = (
     ("ObjectCreated:", "created"),
     ("ObjectRemoved:", "deleted"),
     ("LifecycleExpiration:", "deleted"),
-    ("ObjectRestore:Post", "restore-started"),
+    ("ObjectRestore:Post", "restore_started"),
     ("ObjectRestore:Completed", "restored"),
-    ("ObjectRestore:Delete", "restore-expired"),
-    ("LifecycleTransition", "tier-changed"),
-    ("IntelligentTiering", "tier-changed"),
-    ("ObjectTagging:", "tags-changed"),
-    ("ObjectAcl:", "acl-changed"),
+    ("ObjectRestore:Delete", "restore_expired"),
+    ("LifecycleTransition", "tier_changed"),
+    ("IntelligentTiering", "tier_changed"),
+    ("ObjectTagging:", "tags_changed"),
+    ("ObjectAcl:", "acl_changed"),
     ("Replication:", "replication"),
     ("ReducedRedundancyLostObject", "lost"),
 )
@@ -53,14 +53,14 @@ _NAME_ACTIONS = (
 EVENTBRIDGE_ACTIONS = {
     "Object Created": "created",
     "Object Deleted": "deleted",
-    "Object Restore Initiated": "restore-started",
+    "Object Restore Initiated": "restore_started",
     "Object Restore Completed": "restored",
-    "Object Restore Expired": "restore-expired",
-    "Object Storage Class Changed": "tier-changed",
-    "Object Access Tier Changed": "tier-changed",
-    "Object Tags Added": "tags-changed",
-    "Object Tags Deleted": "tags-changed",
-    "Object ACL Updated": "acl-changed",
+    "Object Restore Expired": "restore_expired",
+    "Object Storage Class Changed": "tier_changed",
+    "Object Access Tier Changed": "tier_changed",
+    "Object Tags Added": "tags_changed",
+    "Object Tags Deleted": "tags_changed",
+    "Object ACL Updated": "acl_changed",
 }
 
 
@@ -69,7 +69,7 @@ def s3_action(event_name: str) -> str:
     for prefix, action in _NAME_ACTIONS:
         if event_name.startswith(prefix):
             return action
-    return event_name.lower().replace(":", "-") or "unknown"
+    return event_name.lower().replace(":", "_") or "unknown"
 
 
 def _url(bucket: str, key: str, region: str | None) -> str:

@@ -23,10 +23,10 @@ UTC = dt.timezone.utc
         ("multipart", "video/café tour.mp4", "created"),
         ("delete", "tmp/old file.txt", "deleted"),
         ("delete_marker", "docs/a+b.txt", "deleted"),
-        ("restore_post", "archive/2019/ledger.csv", "restore-started"),
+        ("restore_post", "archive/2019/ledger.csv", "restore_started"),
         ("restore_completed", "archive/2019/ledger.csv", "restored"),
         ("lifecycle_expiration", "logs/2025/01/app.log", "deleted"),
-        ("lifecycle_transition", "logs/2025/01/app.log", "tier-changed"),
+        ("lifecycle_transition", "logs/2025/01/app.log", "tier_changed"),
     ],
 )
 def test_s3_notification_kinds(name: str, key: str, action: str) -> None:
@@ -94,8 +94,8 @@ def test_eventbridge_object_created() -> None:
     ("name", "action"),
     [
         ("s3_object_deleted", "deleted"),
-        ("s3_restore_initiated", "restore-started"),
-        ("s3_storage_class_changed", "tier-changed"),
+        ("s3_restore_initiated", "restore_started"),
+        ("s3_storage_class_changed", "tier_changed"),
     ],
 )
 def test_eventbridge_object_actions(name: str, action: str) -> None:
