@@ -59,10 +59,12 @@ _ENV = (
     "AWS_PROFILE",
     "AWS_ACCESS_KEY_ID",
     "AWS_SESSION_TOKEN",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CONFIG_FILE",
 )
 _clients: dict[Any, Any] = {}
 _lock = threading.Lock()
-SINGLE_PUT_LIMIT = 16 * 1024 * 1024
+SINGLE_PUT_LIMIT = 8 * 1024 * 1024
 SQS_BATCH_SIZE = 10
 SQS_BATCH_BYTES = 256 * 1024
 
@@ -85,12 +87,15 @@ def client(service: str, url: str, options: Mapping[str, Any]) -> Any:
         found = _clients.get(key) if key is not None else None
         if found is None:
             try:
-                import boto3
+                import boto3.session
             except ModuleNotFoundError as exc:
                 from faaskit.exceptions import ConfigurationError
 
                 raise ConfigurationError(f"{url} needs boto3: pip install 'faaskit[aws]'") from exc
-            found = boto3.client(service, **options)  # type: ignore[call-overload]
+            # A session per configuration: the default session caches the credentials it
+            # first resolved, so it would not follow the environment this key records.
+            session = boto3.session.Session()
+            found = session.client(service, **options)  # type: ignore[call-overload]
             if key is not None:
                 _clients[key] = found
     return found
@@ -163,7 +168,10 @@ class S3Store(BlobStore):
         content_type: str | None = None,
         metadata: Mapping[str, str] | None = None,
     ) -> None:
-        """One ``PutObject``; a stream longer than 16 MiB goes up as a multipart upload."""
+        """One ``PutObject``; a stream longer than 8 MiB goes up as a multipart upload.
+
+        A multipart upload holds at most four 8 MiB parts in memory at a time.
+        """
         name = self.prefix + check_key(key, self._url)
         payload = blob_payload(data, self._url, key)
         extra: dict[str, Any] = {}
@@ -175,7 +183,9 @@ class S3Store(BlobStore):
             if not isinstance(payload, bytes):
                 head, rest = read_head(payload, SINGLE_PUT_LIMIT)
                 if rest is not None:
-                    self.client.upload_fileobj(rest, self.bucket, name, ExtraArgs=extra)
+                    self.client.upload_fileobj(
+                        rest, self.bucket, name, ExtraArgs=extra, Config=_transfer_config()
+                    )
                     return
                 payload = head
             self.client.put_object(Bucket=self.bucket, Key=name, Body=payload, **extra)
@@ -236,6 +246,18 @@ class S3Store(BlobStore):
                     )
         except self._errors as exc:
             raise self._fail(exc, "list", prefix) from exc
+
+
+def _transfer_config() -> Any:
+    from boto3.s3.transfer import TransferConfig
+
+    config = TransferConfig(
+        multipart_threshold=SINGLE_PUT_LIMIT,
+        multipart_chunksize=SINGLE_PUT_LIMIT,
+        max_concurrency=4,
+    )
+    config.max_in_memory_upload_chunks = 4
+    return config
 
 
 def _make_client(service: str, url: str, options: Mapping[str, Any]) -> Any:

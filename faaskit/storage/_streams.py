@@ -64,7 +64,7 @@ class _Chained(io.RawIOBase):
 
     def __init__(self, head: bytes, stream: IO[bytes]) -> None:
         super().__init__()
-        self._head = memoryview(head)
+        self._head: memoryview | None = memoryview(head) if head else None
         self._stream = stream
 
     def readable(self) -> bool:
@@ -72,10 +72,11 @@ class _Chained(io.RawIOBase):
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
-        if self._head:
+        if self._head is not None:
             size = min(len(view), len(self._head))
             view[:size] = self._head[:size]
-            self._head = self._head[size:]
+            rest = self._head[size:]
+            self._head = rest if len(rest) else None  # drop the reference to the head's bytes
             return size
         chunk = self._stream.read(len(view))
         view[: len(chunk)] = chunk
