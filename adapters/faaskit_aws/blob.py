@@ -135,11 +135,10 @@ def is_s3_test_event(data: Any) -> bool:
 
 def is_eventbridge_object(data: Any) -> bool:
     """Whether ``data`` is an S3 object event in the EventBridge envelope (never raises)."""
-    return (
-        type(data) is dict
-        and data.get("source") == "aws.s3"
-        and data.get("detail-type") in EVENTBRIDGE_ACTIONS
-    )
+    if type(data) is not dict or data.get("source") != "aws.s3":
+        return False
+    detail_type = data.get("detail-type")
+    return type(detail_type) is str and detail_type in EVENTBRIDGE_ACTIONS
 
 
 def eventbridge_object(data: Mapping[str, Any], source: str, path: str = "") -> BlobEvent:

@@ -208,6 +208,7 @@ def _fast_entry(record: Any, index: int, source: str, names: dict[Any, Any]) -> 
         or type(body) is not str
         or (group is not None and type(group) is not str)
         or (attributes is not None and type(attributes) is not dict)
+        or (arn is not None and type(arn) is not str)
         or _may_wrap(body)
     ):
         return None
