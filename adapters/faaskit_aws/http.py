@@ -65,7 +65,10 @@ class ApiGatewayV1:
     source = "apigw-v1"
 
     def recognise(self, raw: Any) -> bool:
-        if type(raw) is not dict or "httpMethod" not in raw:
+        # Lambda authorizer requests carry "methodArn"; Bedrock agent events have no "path".
+        if type(raw) is not dict or "httpMethod" not in raw or "methodArn" in raw:
+            return False
+        if "path" not in raw and "resource" not in raw:
             return False
         rc = raw.get("requestContext")
         return not (isinstance(rc, Mapping) and "elb" in rc)
@@ -148,7 +151,8 @@ class ApiGatewayV2:
     def recognise(self, raw: Any) -> bool:
         if type(raw) is not dict or raw.get("version") != "2.0" or "routeKey" not in raw:
             return False
-        return not _is_function_url(raw.get("requestContext"))
+        # A Lambda authorizer request of an HTTP API carries "routeArn".
+        return "routeArn" not in raw and not _is_function_url(raw.get("requestContext"))
 
     def decode(self, raw: Any, ctx: Context) -> HttpRequest:
         source = self.source

@@ -159,3 +159,37 @@ def test_vpc_lattice_shaped_event_is_unsupported() -> None:
     }
     with pytest.raises(UnsupportedEventError):
         ignore_body(event, FakeLambdaContext())
+
+
+def _authorizer_v1() -> dict[str, Any]:
+    event = fixture("apigw_v1_iam")
+    event.update(type="REQUEST", methodArn="arn:aws:execute-api:eu-west-1:1:api/dev/POST/admin")
+    return event
+
+
+def _authorizer_v2() -> dict[str, Any]:
+    event = fixture("apigw_v2_iam")
+    event.update(type="REQUEST", routeArn="arn:aws:execute-api:us-west-2:1:api/staging/POST/x")
+    return event
+
+
+def _bedrock_agent() -> dict[str, Any]:
+    return {
+        "messageVersion": "1.0",
+        "agent": {"name": "a", "id": "A1", "alias": "TST", "version": "DRAFT"},
+        "actionGroup": "orders",
+        "apiPath": "/orders/{id}",
+        "httpMethod": "GET",
+        "sessionId": "s-1",
+        "inputText": "where is my order",
+    }
+
+
+@pytest.mark.parametrize("make", [_authorizer_v1, _authorizer_v2, _bedrock_agent])
+def test_http_lookalikes_are_not_http_requests(make: Any) -> None:
+    from faaskit_aws.http import DECODERS
+
+    event = make()
+    assert not [d.source for d in DECODERS if d.recognise(event)]
+    with pytest.raises(UnsupportedEventError):
+        ignore_body(event, FakeLambdaContext())
