@@ -92,6 +92,12 @@ def load_app(spec: str, *, cwd: Path | None = None) -> App:
         if not source.is_file():
             raise ConfigurationError(f"app file {spec!r} does not exist")
         name, root, loose = source.stem, source.parent, True
+        if not name.isidentifier():
+            raise ConfigurationError(
+                f"app file {spec!r}: {name!r} is not an importable module name (Lambda and "
+                "Azure import the app by name); rename it, e.g. to "
+                f"{name.replace('-', '_')}.py"
+            )
     else:
         origin = _origin(spec, base)
         if origin is None:

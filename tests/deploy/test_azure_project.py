@@ -138,15 +138,16 @@ def test_the_real_azure_runtime_indexes_the_project(
     if runtime_python() is None:
         pytest.skip("no Python 3.13 with azure-functions-runtime")
     loaded = load_app(str(app))
-    with AzureHost(built(app) / "azure") as host:
+    project = built(app) / "azure"
+    values = json.loads((project / "local.settings.json").read_text())["Values"]
+    with AzureHost(project) as host:
         assert {f.name for f in host.functions()} == {fn.name for fn in loaded.functions}
         for fn in loaded.functions:
             info = host.function(fn.name)
-            if isinstance(fn.trigger, Http):
-                assert info.trigger.type == "httpTrigger"
-                assert info.trigger.raw["route"].replace("{*", "{") == fn.trigger.route.strip(
-                    "/"
-                ).replace("+}", "}")
+            trigger = dict(info.trigger.raw)
+            _check_trigger(fn.trigger, trigger, [dict(b.raw) for b in info.bindings])
+            if trigger.get("connection"):
+                assert trigger["connection"] in values
 
 
 @pytest.mark.runtime
