@@ -5,7 +5,7 @@ chain and are shared per configuration (``endpoint_url``, ``region_name``, crede
 the ``AWS_*`` environment), so a handler that makes a store per event pays for one client per
 process. ``endpoint_url=`` (or botocore's own ``AWS_ENDPOINT_URL`` / ``AWS_ENDPOINT_URL_S3``)
 points at an S3-compatible server. botocore errors are translated here into faaskit's
-storage errors; see :mod:`faaskit_aws._storage_errors`.
+storage errors in :mod:`faaskit_aws._storage_clients`; SQS lives in :mod:`faaskit_aws._sqs`.
 
 API references: S3 ``GetObject``/``PutObject``/``HeadObject``/``DeleteObject``/
 ``ListObjectsV2`` (https://docs.aws.amazon.com/AmazonS3/latest/API/), SQS ``SendMessage`` and
@@ -14,91 +14,25 @@ API references: S3 ``GetObject``/``PutObject``/``HeadObject``/``DeleteObject``/
 
 from __future__ import annotations
 
-import threading
-import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from faaskit.exceptions import InvalidStorageRequest, StorageError
+from faaskit.exceptions import StorageError
 from faaskit.storage._base import (
-    AttributeValue,
     BlobData,
     BlobInfo,
     BlobStore,
-    Body,
-    QueueSender,
     blob_payload,
-    check_attributes,
-    encode_body,
 )
 from faaskit.storage._keys import check_key, check_prefix
 from faaskit.storage._streams import read_head, reader
 from faaskit.storage._url import Location
-from faaskit_aws._storage_errors import boto_errors, translate
+from faaskit_aws._sqs import SQSQueue
+from faaskit_aws._storage_clients import boto_errors, shared_client, translate
 
-__all__ = ["S3Store", "SQSQueue", "blob_store", "client", "queue_sender"]
+__all__ = ["S3Store", "SQSQueue", "blob_store", "queue_sender"]
 
-_CLIENT_OPTIONS = frozenset(
-    {
-        "endpoint_url",
-        "region_name",
-        "aws_access_key_id",
-        "aws_secret_access_key",
-        "aws_session_token",
-        "config",
-        "verify",
-        "use_ssl",
-    }
-)
-_ENV = (
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_S3",
-    "AWS_ENDPOINT_URL_SQS",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_PROFILE",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SESSION_TOKEN",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "AWS_CONFIG_FILE",
-)
-_clients: dict[Any, Any] = {}
-_lock = threading.Lock()
 SINGLE_PUT_LIMIT = 8 * 1024 * 1024
-SQS_BATCH_SIZE = 10
-SQS_BATCH_BYTES = 256 * 1024
-
-
-def client(service: str, url: str, options: Mapping[str, Any]) -> Any:
-    """A shared boto3 client for ``service`` configured by ``options`` and the environment."""
-    import os
-
-    unknown = set(options) - _CLIENT_OPTIONS
-    if unknown:
-        from faaskit.exceptions import ConfigurationError
-
-        raise ConfigurationError(f"{url}: unknown option(s) {', '.join(sorted(unknown))}")
-    try:
-        key: Any = (service, tuple(sorted(options.items())), tuple(map(os.environ.get, _ENV)))
-        hash(key)
-    except TypeError:
-        key = None
-    with _lock:
-        found = _clients.get(key) if key is not None else None
-        if found is None:
-            try:
-                import boto3.session
-            except ModuleNotFoundError as exc:
-                from faaskit.exceptions import ConfigurationError
-
-                raise ConfigurationError(f"{url} needs boto3: pip install 'faaskit[aws]'") from exc
-            # A session per configuration: the default session caches the credentials it
-            # first resolved, so it would not follow the environment this key records.
-            session = boto3.session.Session()
-            found = session.client(service, **options)  # type: ignore[call-overload]
-            if key is not None:
-                _clients[key] = found
-    return found
 
 
 def _etag(value: str | None) -> str | None:
@@ -125,7 +59,7 @@ class S3Store(BlobStore):
         self.bucket = bucket
         self.prefix = prefix
         self._url = url or f"s3://{bucket}" + (f"/{prefix.rstrip('/')}" if prefix else "")
-        self.client = client if client is not None else _make_client("s3", self._url, options)
+        self.client = client if client is not None else shared_client("s3", self._url, options)
         self.page_size = page_size
         self._errors = boto_errors()
 
@@ -258,145 +192,6 @@ def _transfer_config() -> Any:
     )
     config.max_in_memory_upload_chunks = 4
     return config
-
-
-def _make_client(service: str, url: str, options: Mapping[str, Any]) -> Any:
-    return client(service, url, options)
-
-
-class SQSQueue(QueueSender):
-    """An SQS queue, by name (its URL looked up once) or by queue URL.
-
-    Bodies are text: ``bytes`` must be UTF-8. Attribute values become SQS message attributes
-    (``str`` as String, ``int``/``float`` as Number, ``bytes`` as Binary). A FIFO queue
-    (``name.fifo``) gets ``group_id`` (default ``"default"``) and a fresh deduplication id.
-    """
-
-    def __init__(
-        self,
-        name: str,
-        *,
-        queue_url: str | None = None,
-        url: str | None = None,
-        client: Any = None,
-        group_id: str = "default",
-        **options: Any,
-    ) -> None:
-        self.name = name
-        self._url = url or f"sqs://{name}"
-        self._queue_url = queue_url
-        self.client = client if client is not None else _make_client("sqs", self._url, options)
-        self.group_id = group_id
-        self.fifo = name.endswith(".fifo")
-        self._errors = boto_errors()
-
-    @property
-    def url(self) -> str:
-        """The queue's ``sqs://`` (or HTTPS) URL."""
-        return self._url
-
-    def _fail(self, exc: Exception, op: str) -> StorageError:
-        return translate(exc, f"{self._url}: cannot {op}", "queue")
-
-    @property
-    def queue_url(self) -> str:
-        """The queue's HTTPS URL (``GetQueueUrl`` on first use)."""
-        if self._queue_url is None:
-            try:
-                found = self.client.get_queue_url(QueueName=self.name)["QueueUrl"]
-            except self._errors as exc:
-                raise self._fail(exc, "find the queue") from exc
-            self._queue_url = str(found)
-        return self._queue_url
-
-    def _entry(self, body: Body, attributes: Mapping[str, AttributeValue] | None) -> dict[str, Any]:
-        data = encode_body(body, self._url)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidStorageRequest(
-                f"{self._url}: SQS message bodies are text; these bytes are not UTF-8"
-            ) from exc
-        entry: dict[str, Any] = {"MessageBody": text}
-        checked = check_attributes(attributes, self._url)
-        if checked:
-            entry["MessageAttributes"] = {k: _attribute(v) for k, v in checked.items()}
-        if self.fifo:
-            entry["MessageGroupId"] = self.group_id
-            entry["MessageDeduplicationId"] = uuid.uuid4().hex
-        return entry
-
-    def send(self, body: Body, *, attributes: Mapping[str, AttributeValue] | None = None) -> str:
-        """``SendMessage``; the message id SQS assigned."""
-        entry = self._entry(body, attributes)
-        try:
-            sent = self.client.send_message(QueueUrl=self.queue_url, **entry)
-        except self._errors as exc:
-            raise self._fail(exc, "send a message") from exc
-        return str(sent["MessageId"])
-
-    def send_batch(
-        self,
-        bodies: Iterable[Body],
-        *,
-        attributes: Mapping[str, AttributeValue] | None = None,
-    ) -> list[str]:
-        """``SendMessageBatch`` in chunks of at most 10 messages and 256 KiB."""
-        entries = [self._entry(body, attributes) for body in bodies]
-        ids: list[str] = []
-        for chunk in _chunks(entries):
-            ids.extend(self._send_chunk(chunk, len(ids), len(entries)))
-        return ids
-
-    def _send_chunk(self, chunk: list[dict[str, Any]], done: int, total: int) -> list[str]:
-        pending = {str(i): entry for i, entry in enumerate(chunk)}
-        ids: dict[str, str] = {}
-        for _attempt in range(3):
-            try:
-                sent = self.client.send_message_batch(
-                    QueueUrl=self.queue_url,
-                    Entries=[{"Id": i, **entry} for i, entry in pending.items()],
-                )
-            except self._errors as exc:
-                error = self._fail(exc, "send a batch")
-                raise type(error)(f"{error} ({done + len(ids)} of {total} sent)") from exc
-            for ok in sent.get("Successful", ()):
-                ids[ok["Id"]] = ok["MessageId"]
-                pending.pop(ok["Id"], None)
-            failed = sent.get("Failed", ())
-            if not pending or any(f.get("SenderFault") for f in failed):
-                break
-        if pending:
-            reasons = "; ".join(f"{f.get('Code')}: {f.get('Message')}" for f in sent["Failed"])
-            raise StorageError(
-                f"{self._url}: {len(pending)} message(s) of a batch were refused ({reasons}); "
-                f"{done + len(ids)} of {total} sent"
-            )
-        return [ids[str(i)] for i in range(len(chunk))]
-
-
-def _attribute(value: AttributeValue) -> dict[str, Any]:
-    if isinstance(value, bytes):
-        return {"DataType": "Binary", "BinaryValue": value}
-    if isinstance(value, str):
-        return {"DataType": "String", "StringValue": value}
-    return {"DataType": "Number", "StringValue": repr(value)}
-
-
-def _chunks(entries: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    chunk: list[dict[str, Any]] = []
-    size = 0
-    for entry in entries:
-        entry_size = len(entry["MessageBody"].encode("utf-8")) + sum(
-            len(k) + len(str(v)) for k, v in entry.get("MessageAttributes", {}).items()
-        )
-        if chunk and (len(chunk) == SQS_BATCH_SIZE or size + entry_size > SQS_BATCH_BYTES):
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(entry)
-        size += entry_size
-    if chunk:
-        yield chunk
 
 
 def blob_store(location: Location, **options: Any) -> S3Store:
