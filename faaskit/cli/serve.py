@@ -150,4 +150,5 @@ def run(args: argparse.Namespace) -> int:
             return 1
     argv = [a for a in sys.argv[1:] if a != "--no-reload"]
     command = [sys.executable, "-m", "faaskit", *argv, "--no-reload"]
-    return Supervisor(command, _watch_root(args.app)).run()
+    print(f"faaskit serve: starting {args.app} (reloads on change) ...", flush=True)
+    return Supervisor(command, _watch_root(args.app), ignore=[Path(args.data)]).run()

@@ -18,18 +18,28 @@ __all__ = ["Supervisor", "source_files"]
 _SKIP = {"__pycache__", "node_modules", "build", "dist"}
 
 
-def source_files(root: Path) -> Iterator[Path]:
-    """The ``.py`` files under ``root``, skipping hidden folders, caches and environments."""
+def source_files(root: Path, ignore: Sequence[Path] = ()) -> Iterator[Path]:
+    """The ``.py`` files under ``root``, skipping hidden folders, caches, environments and
+    the ``ignore`` folders (the dev server's data folder).
+    """
+    skipped = {p.resolve() for p in ignore}
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIP and "venv" not in d]
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(".")
+            and d not in _SKIP
+            and "venv" not in d
+            and (Path(folder) / d).resolve() not in skipped
+        ]
         for name in files:
             if name.endswith(".py"):
                 yield Path(folder) / name
 
 
-def _stamp(root: Path) -> dict[Path, float]:
+def _stamp(root: Path, ignore: Sequence[Path]) -> dict[Path, float]:
     out: dict[Path, float] = {}
-    for path in source_files(root):
+    for path in source_files(root, ignore):
         try:
             out[path] = path.stat().st_mtime
         except OSError:
@@ -40,9 +50,17 @@ def _stamp(root: Path) -> dict[Path, float]:
 class Supervisor:
     """Run ``command`` and restart it whenever a source file under ``root`` changes."""
 
-    def __init__(self, command: Sequence[str], root: Path, *, interval: float = 0.5) -> None:
+    def __init__(
+        self,
+        command: Sequence[str],
+        root: Path,
+        *,
+        interval: float = 0.5,
+        ignore: Sequence[Path] = (),
+    ) -> None:
         self.command = list(command)
         self.root = root
+        self.ignore = list(ignore)
         self.interval = interval
         self.child: subprocess.Popen[Any] | None = None
         self._stopping = False
@@ -69,7 +87,7 @@ class Supervisor:
     def run(self) -> int:
         """Supervise until interrupted; the exit code (the child's when it fails at first)."""
         signal.signal(signal.SIGTERM, self._on_signal)
-        stamps = _stamp(self.root)
+        stamps = _stamp(self.root, self.ignore)
         self.child = self._spawn()
         first = True
         started = time.monotonic()
@@ -86,7 +104,7 @@ class Supervisor:
                         file=sys.stderr,
                         flush=True,
                     )
-                now = _stamp(self.root)
+                now = _stamp(self.root, self.ignore)
                 if now != stamps:
                     changed = sorted(
                         str(p)

@@ -158,3 +158,35 @@ def test_cloud_storage_urls_are_redirected_only_while_serving(
     assert list(server.cloud.queue_dir("work").glob("*.msg.json"))
     server.stop()
     assert storage.blobs.__module__ == "faaskit.storage"
+
+
+TOPIC_APP = """
+import faaskit
+
+seen = []
+
+@faaskit.handler(faaskit.topic("news"))
+def reader_a(message, ctx):
+    seen.append(("a", message.text, message.source))
+
+@faaskit.handler(faaskit.topic("news"))
+def reader_b(message, ctx):
+    seen.append(("b", message.text, message.source))
+"""
+
+
+@pytest.mark.parametrize("platform", ["aws", "azure"])
+def test_a_message_published_to_a_topic_reaches_every_subscriber(
+    platform: str, tmp_path: Path, faaskit_server: Any
+) -> None:
+    from faaskit.storage import queues
+
+    path = tmp_path / f"topic_{platform}.py"
+    path.write_text(textwrap.dedent(TOPIC_APP))
+    server = faaskit_server(path, platform=platform)
+    queues(server.cloud.queue_dir("news").as_uri()).send("extra! extra!")
+    seen = server.app.module.seen
+    _until(lambda: len(seen) >= 2)
+    time.sleep(0.2)
+    assert sorted(who for who, _, _ in seen) == ["a", "b"]
+    assert {text for _, text, _ in seen} == {"extra! extra!"}
