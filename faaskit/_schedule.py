@@ -118,7 +118,7 @@ def _value(text: str, field: _Field, aws: bool, expression: str) -> int:
 def _terms(text: str, field: _Field, aws: bool, expression: str) -> _Terms:
     out: list[_Term] = []
     for part in text.split(","):
-        found = _TERM.match(part)
+        found = _TERM.fullmatch(part)
         if not found:
             raise _fail(expression, f"cannot read {field.name} field {text!r}")
         star, first, last, step_text = found.groups()
@@ -156,10 +156,12 @@ def _parse_aws_cron(body: str, expression: str) -> Cron:
         raise _fail(expression, "AWS cron needs '?' in exactly one of day-of-month, day-of-week")
     day: _Terms | str = _ANY if dom == "?" else dom
     if isinstance(day, str):
-        day = dom if _AWS_DOM_SPECIAL.match(dom.upper()) else _terms(dom, _DOM, True, expression)
+        day = (
+            dom if _AWS_DOM_SPECIAL.fullmatch(dom.upper()) else _terms(dom, _DOM, True, expression)
+        )
     weekday: _Terms | str = _ANY if dow == "?" else dow
     if isinstance(weekday, str):
-        special = _AWS_DOW_SPECIAL.match(dow.upper())
+        special = _AWS_DOW_SPECIAL.fullmatch(dow.upper())
         weekday = dow if special else _terms(dow, _DOW, True, expression)
     if year != "*":
         _terms(year, _YEAR, True, expression)
@@ -176,7 +178,7 @@ def _parse_aws_cron(body: str, expression: str) -> Cron:
 
 def _parse_ncrontab(fields: list[str], expression: str) -> Cron:
     for text in fields:
-        if "?" in text or "#" in text or _AWS_DOM_SPECIAL.match(text.upper()):
+        if "?" in text or "#" in text or _AWS_DOM_SPECIAL.fullmatch(text.upper()):
             raise _fail(expression, f"NCRONTAB has no {text!r}; it supports only * , - /")
     second, minute, hour, dom, month, dow = fields
     return Cron(
@@ -196,13 +198,13 @@ def parse(expression: str) -> Rate | Cron:
             f"a schedule expression must be a non-empty string, got {expression!r}"
         )
     text = expression.strip()
-    rate = _RATE.match(text)
+    rate = _RATE.fullmatch(text)
     if rate:
         value = int(rate.group(1))
         if value < 1:
             raise _fail(expression, "a rate must be at least 1")
         return Rate(value=value, unit=rate.group(2).lower())
-    call = _CALL.match(text)
+    call = _CALL.fullmatch(text)
     if call:
         kind = call.group(1).lower()
         if kind == "cron":

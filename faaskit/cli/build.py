@@ -23,7 +23,11 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--include-boto3", action="store_true", help="ship boto3 to Lambda")
     parser.add_argument("--route-prefix", help="Azure HTTP route prefix (default: none)")
     parser.add_argument(
-        "--pip-arg", action="append", default=[], metavar="ARG", help="extra pip argument"
+        "--pip-arg",
+        action="append",
+        default=[],
+        metavar="ARG",
+        help="extra pip argument; options as --pip-arg=--no-index",
     )
     parser.add_argument(
         "--azure-option",

@@ -87,7 +87,7 @@ def _check_route(route: str) -> None:
     for index, part in enumerate(parts):
         if not part:
             raise ConfigurationError(f"invalid route {route!r}: empty path segment")
-        if not _SEGMENT.match(part):
+        if not _SEGMENT.fullmatch(part):
             raise ConfigurationError(
                 f"invalid route {route!r}: segment {part!r} must be literal text or one whole "
                 "{parameter}"
@@ -122,7 +122,7 @@ def _check_trigger(function: Function, settings: Settings) -> None:
     if isinstance(trigger, Http):
         _check_http(trigger)
     elif isinstance(trigger, Blob):
-        if not _STORAGE_NAME.match(trigger.bucket):
+        if not _STORAGE_NAME.fullmatch(trigger.bucket):
             raise ConfigurationError(
                 f"bucket {trigger.bucket!r} must be 3-63 lowercase letters, digits and hyphens "
                 "(a name both S3 and Azure Storage accept)"
@@ -131,7 +131,7 @@ def _check_trigger(function: Function, settings: Settings) -> None:
         if unknown or not trigger.events:
             raise ConfigurationError(f"blob events must be among {sorted(_BLOB_EVENTS)}")
     elif isinstance(trigger, Queue):
-        if not _STORAGE_NAME.match(trigger.name):
+        if not _STORAGE_NAME.fullmatch(trigger.name):
             raise ConfigurationError(
                 f"queue {trigger.name!r} must be 3-63 lowercase letters, digits and hyphens "
                 "(a name both SQS and Azure Storage queues accept)"
@@ -140,14 +140,14 @@ def _check_trigger(function: Function, settings: Settings) -> None:
         if size is not None and not 1 <= size <= 10000:
             raise ConfigurationError(f"queue batch_size must be 1-10000, got {size}")
     elif isinstance(trigger, Topic):
-        if not _ENTITY_NAME.match(trigger.name) or "." in trigger.name:
+        if not _ENTITY_NAME.fullmatch(trigger.name) or "." in trigger.name:
             raise ConfigurationError(f"topic {trigger.name!r}: use letters, digits, - and _")
     elif isinstance(trigger, Schedule):
         to_aws(trigger.expression)
         to_ncrontab(trigger.expression)
     elif isinstance(trigger, Stream):
         for part in trigger.name.split("/"):
-            if not _ENTITY_NAME.match(part):
+            if not _ENTITY_NAME.fullmatch(part):
                 raise ConfigurationError(f"stream {trigger.name!r}: invalid name {part!r}")
         if trigger.name.count("/") > 1:
             raise ConfigurationError(f"stream {trigger.name!r}: use 'name' or 'database/table'")
@@ -223,7 +223,7 @@ def validate(app: App, settings: Settings | None = None) -> None:
     settings = settings or Settings()
     problems: list[str] = []
     for fn in app.functions:
-        if not _NAME.match(fn.name):
+        if not _NAME.fullmatch(fn.name):
             problems.append(
                 f"handler {fn.name!r}: the function name must start with a letter and hold only "
                 "letters, digits, - and _"

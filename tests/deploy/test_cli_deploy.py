@@ -76,3 +76,30 @@ def test_dry_run_runs_nothing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "sam deploy" in done.stdout
     assert not log.exists()
+
+
+def test_build_flags_reach_the_artifacts(tmp_path: Path) -> None:
+    import yaml
+
+    done = run_cli(
+        "build", str(HELLO), "--out", "out", "--memory", "256", "--timeout", "90",
+        "--architecture", "arm64", "--no-tracing", "--route-prefix", "api",
+        "--azure-option", 'auth_level="FUNCTION"', cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    template = yaml.safe_load((tmp_path / "out" / "aws" / "template.yaml").read_text())
+    glob = template["Globals"]["Function"]
+    assert (glob["MemorySize"], glob["Timeout"], glob["Architectures"]) == (256, 90, ["arm64"])
+    assert glob["Tracing"] == "PassThrough"
+    host = json.loads((tmp_path / "out" / "azure" / "host.json").read_text())
+    assert host["extensions"]["http"]["routePrefix"] == "api"
+    assert host["functionTimeout"] == "00:01:30"
+    source = (tmp_path / "out" / "azure" / "function_app.py").read_text()
+    assert "route_prefix='api'" in source and "auth_level='FUNCTION'" in source
+
+
+def test_bad_flags_fail_cleanly(tmp_path: Path) -> None:
+    done = run_cli("build", str(HELLO), "--out", "out", "--runtime", "node18", cwd=tmp_path)
+    assert done.returncode != 0
+    assert "runtime must look like python3.12" in done.stderr
+    assert not (tmp_path / "out").exists()

@@ -56,6 +56,7 @@ def _h(trigger: Any, name: str, **options: Any) -> faaskit.Handler:
         ),
         ([_h(faaskit.http("GET", "/t", throttle={"speed": 1}), "t")], ["'t'", "throttle"]),
         ([_h(faaskit.blob("Bad_Bucket"), "b")], ["'b'", "Bad_Bucket"]),
+        ([_h(faaskit.queue("jobs\n"), "nl")], ["'nl'", "queue 'jobs\\n'"]),
         ([_h(faaskit.queue("jobs"), "m", memory=64)], ["'m'", "memory"]),
         ([_h(faaskit.stream("s", starting_position="AT_TIMESTAMP"), "s")], ["'s'", "LATEST"]),
         ([_h(faaskit.http("GET", "/x//y"), "g")], ["'g'", "empty path segment"]),
