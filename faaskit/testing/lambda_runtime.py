@@ -22,140 +22,14 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import attrs
-
-from faaskit.exceptions import FaaskitError
+from faaskit.testing._lambda_api import Invocation, LambdaFunctionError, Server
 
 __all__ = ["LambdaFunctionError", "LambdaRuntime"]
 
 _PREFIX = "/2018-06-01/runtime"
-
-
-class LambdaFunctionError(FaaskitError, RuntimeError):
-    """The function failed (``/error``) or could not start (``/init/error``).
-
-    ``error`` is the error document the runtime posted (``errorType``, ``errorMessage``,
-    ``stackTrace``); ``error_type`` the ``Lambda-Runtime-Function-Error-Type`` header.
-    """
-
-    def __init__(self, message: str, *, error: Any = None, error_type: str | None = None) -> None:
-        super().__init__(message)
-        self.error = error
-        self.error_type = error_type
-
-
-@attrs.frozen(kw_only=True)
-class _Invocation:
-    request_id: str
-    body: bytes
-    deadline_ms: int
-    trace_id: str
-    future: Future[Any] = attrs.field(eq=False)
-
-
-class _Api(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
-    def _reply(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        try:
-            self._send(status, data, headers)
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True  # the runtime client went away (shutdown)
-
-    def _send(self, status: int, data: bytes, headers: Mapping[str, str] | None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self) -> None:
-        if self.path != f"{_PREFIX}/invocation/next":
-            self._reply(404, {"errorMessage": f"unknown path {self.path}"})
-            return
-        runtime = self.server.runtime
-        item = runtime._pending.get()
-        if item is None:  # shutting down
-            self._reply(500, {"errorMessage": "runtime emulator stopped"})
-            self.close_connection = True
-            return
-        runtime._running[item.request_id] = item
-        self._reply(
-            200,
-            item.body,
-            {
-                "Lambda-Runtime-Aws-Request-Id": item.request_id,
-                "Lambda-Runtime-Deadline-Ms": str(item.deadline_ms),
-                "Lambda-Runtime-Invoked-Function-Arn": runtime.function_arn,
-                "Lambda-Runtime-Trace-Id": item.trace_id,
-            },
-        )
-
-    def do_POST(self) -> None:
-        body = self._body()
-        runtime = self.server.runtime
-        parts = self.path[len(_PREFIX) :].strip("/").split("/")
-        if parts == ["init", "error"]:
-            runtime._init_failed(
-                _load(body), self.headers.get("Lambda-Runtime-Function-Error-Type")
-            )
-            self._reply(202, {"status": "OK"})
-            return
-        if len(parts) != 3 or parts[0] != "invocation" or parts[2] not in ("response", "error"):
-            self._reply(404, {"errorMessage": f"unknown path {self.path}"})
-            return
-        item = runtime._running.pop(parts[1], None)
-        if item is None:
-            self._reply(400, {"errorMessage": f"unknown request id {parts[1]}"})
-            return
-        self._reply(202, {"status": "OK"})
-        if parts[2] == "response":
-            item.future.set_result(_load(body))
-        else:
-            error = _load(body)
-            kind = self.headers.get("Lambda-Runtime-Function-Error-Type") or (
-                error.get("errorType") if isinstance(error, dict) else None
-            )
-            message = error.get("errorMessage") if isinstance(error, dict) else error
-            item.future.set_exception(
-                LambdaFunctionError(f"function error: {message}", error=error, error_type=kind)
-            )
-
-
-def _load(body: bytes) -> Any:
-    try:
-        return json.loads(body) if body else None
-    except ValueError:
-        return body.decode("utf-8", "replace")
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    runtime: LambdaRuntime
 
 
 class LambdaRuntime:
@@ -192,9 +66,9 @@ class LambdaRuntime:
         self.extra_env = dict(env or {})
         self.stream_output = stream_output
         self.init_error: Any = None
-        self._pending: queue.Queue[_Invocation | None] = queue.Queue()
-        self._running: dict[str, _Invocation] = {}
-        self._server: _Server | None = None
+        self._pending: queue.Queue[Invocation | None] = queue.Queue()
+        self._running: dict[str, Invocation] = {}
+        self._server: Server | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
 
@@ -236,7 +110,7 @@ class LambdaRuntime:
 
     def start(self) -> LambdaRuntime:
         """Listen on a free loopback port and start the runtime client process."""
-        server = _Server(("127.0.0.1", 0), _Api)
+        server = Server(("127.0.0.1", 0))
         server.runtime = self
         self._server = server
         threading.Thread(
@@ -296,7 +170,7 @@ class LambdaRuntime:
             f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]};"
             f"Parent={uuid.uuid4().hex[:16]};Sampled=0"
         )
-        item = _Invocation(
+        item = Invocation(
             request_id=request_id,
             body=json.dumps(event).encode(),
             deadline_ms=int(time.time() * 1000 + limit * 1000),
