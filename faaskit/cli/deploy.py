@@ -49,6 +49,17 @@ def _default_name(app: str) -> str:
     return "".join(c if c.isalnum() or c == "-" else "-" for c in name).strip("-") or "faaskit"
 
 
+def _note_parameters(args: argparse.Namespace, app: Any, settings: Any) -> None:
+    """Say which template parameters (DynamoDB stream ARNs, ...) still need a value."""
+    from faaskit_aws.deploy import template
+
+    given = {item.split("=", 1)[0] for item in args.parameter}
+    missing = [name for name in template(app, settings).get("Parameters", {}) if name not in given]
+    if missing:
+        wanted = " ".join(f"--parameter {name}=..." for name in missing)
+        print(f"aws: the template needs values for {', '.join(missing)}: add {wanted}")
+
+
 def add_parser(subparsers: Any) -> None:
     """Declare ``faaskit deploy``."""
     parser = subparsers.add_parser(
@@ -70,10 +81,14 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build, then deploy each target (or say what to run)."""
-    from faaskit.deploy import build
+    from faaskit.deploy import build, load_app
 
-    build(args.app, target=args.target, out=args.out, settings=settings_from(args))
+    settings = settings_from(args)
+    app = load_app(args.app)
+    build(app, target=args.target, out=args.out, settings=settings)
     out = Path(args.out).resolve()
+    if args.target != "azure":
+        _note_parameters(args, app, settings)
     code = 0
     for target, argv, folder in commands(args, out):
         line = f"cd {shlex.quote(str(folder))} && {shlex.join(argv)}"

@@ -103,3 +103,19 @@ def test_bad_flags_fail_cleanly(tmp_path: Path) -> None:
     assert done.returncode != 0
     assert "runtime must look like python3.12" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_missing_template_parameters_are_named(tmp_path: Path) -> None:
+    from tests.deploy.helpers import ALL_TRIGGERS
+
+    done = run_cli(
+        "deploy", str(ALL_TRIGGERS), "--target", "aws", "--dry-run", cwd=tmp_path
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "CustomersTableStreamArn" in done.stdout
+    given = run_cli(
+        "deploy", str(ALL_TRIGGERS), "--target", "aws", "--dry-run",
+        "--parameter", "CustomersTableStreamArn=arn:aws:dynamodb:x", cwd=tmp_path,
+    )  # fmt: skip
+    assert "needs values" not in given.stdout
+    assert "CustomersTableStreamArn=arn:aws:dynamodb:x" in given.stdout
