@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,23 +79,23 @@ class LocalCloud:
         return url
 
     def install(self) -> None:
-        """Redirect ``faaskit.storage.blobs``/``queues`` of the clouds into the data folder."""
+        """Redirect cloud URLs opened through ``faaskit.storage`` into the data folder.
+
+        The backend factory every opener goes through is wrapped, so code that imported
+        ``blobs``/``queues`` by name before the server started is redirected too.
+        """
         import faaskit.storage as storage
 
-        for kind in ("blobs", "queues"):
-            original = getattr(storage, kind)
-            self._saved.append((storage, kind, original))
-            setattr(storage, kind, self._redirect(original, kind))
+        original = storage._open
 
-    def _redirect(self, original: Callable[..., Any], kind: str) -> Callable[..., Any]:
-        def opener(url: str, **options: Any) -> Any:
+        def opener(kind: str, url: str, options: dict[str, Any]) -> Any:
             local = self.local_url(url, kind)
             if local != url:
-                return original(local)
-            return original(url, **options)
+                return original(kind, local, {})
+            return original(kind, url, options)
 
-        opener.__doc__ = original.__doc__
-        return opener
+        self._saved.append((storage, "_open", original))
+        storage._open = opener
 
     def uninstall(self) -> None:
         """Undo :meth:`install`."""
