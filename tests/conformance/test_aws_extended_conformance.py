@@ -16,31 +16,7 @@ from tests.corpus import load, manifest, params
 # Payloads that are, byte for byte, a shape faaskit normalizes: they are delivered as that type.
 SAME_AS_CORE = {"aws/sam-cli/events/rekognition/RekognitionS3Request.json": "BlobEvent"}
 
-# Claimed by the HTTP decoders (``httpMethod``/``routeKey`` present); see the AWS HTTP adapter.
-CLAIMED_BY_HTTP = {
-    "aws/powertools/apiGatewayAuthorizerRequestEvent.json",
-    "aws/powertools/apiGatewayAuthorizerV2Event.json",
-    "aws/sam-cli/events/apigateway/ApiGatewayRestRequestAuthorizer.json",
-    "aws/powertools/bedrockAgentEvent.json",
-    "aws/powertools/bedrockAgentEventWithPathParams.json",
-    "aws/powertools/bedrockAgentPostEvent.json",
-}
-
-
-def _marks(rel: str) -> Any:
-    if rel in CLAIMED_BY_HTTP:
-        return pytest.param(
-            rel,
-            id=rel,
-            marks=pytest.mark.xfail(reason="the HTTP decoders accept this shape", strict=False),
-        )
-    return pytest.param(rel, id=rel)
-
-
-EXTENDED = [
-    p if p.values[0] is None else _marks(p.values[0])
-    for p in params(platform="aws", tier="extended")
-]
+EXTENDED = params(platform="aws", tier="extended")
 
 
 @pytest.mark.parametrize("rel", EXTENDED)
