@@ -299,9 +299,34 @@ def eventhub(
     sequence_number: int = 1,
     offset: str = "0",
     properties: Mapping[str, Any] | None = None,
+    bodies: Sequence[Any] | None = None,
 ) -> dict[str, Any]:
-    """An Event Hubs trigger invocation, cardinality one (``azure.functions.EventHubEvent``)."""
+    """An Event Hubs trigger invocation: cardinality one (``azure.functions.EventHubEvent``),
+    or with ``bodies`` cardinality many (a list of events).
+    """
     now = iso(None)
+    if bodies is not None:
+        return {
+            "binding": "eventHubTrigger",
+            "data": {
+                "type": "collection_string",
+                "value": [body_bytes(b).decode("utf-8", "replace") for b in bodies],
+            },
+            "trigger_metadata": {
+                "SystemPropertiesArray": _j(
+                    [
+                        {
+                            "EnqueuedTimeUtc": now,
+                            "PartitionKey": partition_key,
+                            "SequenceNumber": sequence_number + index,
+                            "Offset": str(int(offset) + index),
+                        }
+                        for index in range(len(bodies))
+                    ]
+                ),
+                "PartitionContext": _j({"EventHubName": "events", "PartitionId": "0"}),
+            },
+        }
     return {
         "binding": "eventHubTrigger",
         "data": _data(body_bytes(body)),

@@ -36,6 +36,8 @@ def datum(spec: Any, field: str = "data") -> Any:
     if "value" not in spec:
         raise _fail(f"{field!r} needs 'value', 'value_b64' or 'inline'", field)
     value = spec["value"]
+    if kind in ("collection_string", "collection_bytes"):
+        return meta.Datum(_collection(kind, value, field), kind)
     if kind == "http":
         return meta.Datum(_http(value, field), "http")
     if kind == "json" and not isinstance(value, str):
@@ -43,6 +45,22 @@ def datum(spec: Any, field: str = "data") -> Any:
     if kind == "bytes" and isinstance(value, str):
         value = value.encode("utf-8")
     return meta.Datum(value, kind)
+
+
+def _collection(kind: str, value: Any, field: str) -> Any:
+    """The worker's ``CollectionString``/``CollectionBytes`` (items under ``.string``/``.bytes``;
+    bytes items given as base64).
+    """
+    import types
+
+    if not isinstance(value, list):
+        raise _fail(f"a {kind} value must be a list", f"{field}.value")
+    if kind == "collection_bytes":
+        try:
+            return types.SimpleNamespace(bytes=[base64.b64decode(v) for v in value])
+        except (TypeError, ValueError) as exc:
+            raise _fail("collection_bytes items must be base64", f"{field}.value") from exc
+    return types.SimpleNamespace(string=[str(v) for v in value])
 
 
 def _http(value: Any, field: str) -> dict[str, Any]:

@@ -121,3 +121,12 @@ def test_fixtures(azure_events: EventFactory, azure_context: Any) -> None:
     assert azure_events.spec("timer")["binding"] == "timerTrigger"
     assert azure_context.invocation_id
     assert azure_context.trace_context.trace_parent.startswith("00-")
+
+
+def test_event_hub_batch_has_cardinality_many() -> None:
+    events = azure_event("eventhub", bodies=["a", "b"], sequence_number=10)
+    assert [(e.get_body(), e.sequence_number) for e in events] == [(b"a", 10), (b"b", 11)]
+    handler, seen = _capture(faaskit.stream("events", batch=True))
+    invoke(handler, event("azure:eventhub", bodies=["a", "b"]), platform="azure")
+    batch = seen[0][0]
+    assert [r.data for r in batch.records] == [b"a", b"b"]
