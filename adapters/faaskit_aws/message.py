@@ -15,8 +15,12 @@ Payload formats:
 An SQS delivery becomes a :class:`~faaskit.MessageBatch` whose entries run one by one; a record
 that cannot be decoded is reported as failed rather than dropped, and a record without a
 ``messageId`` (which could not be reported) fails the whole delivery. Bodies holding an SNS
-envelope, an S3 notification or an S3 EventBridge event are unwrapped (S3's ``s3:TestEvent``
-gives no event and is acknowledged).
+envelope, an S3 notification or an S3 EventBridge event are unwrapped for per-item handlers
+(S3's ``s3:TestEvent`` gives no event and is acknowledged); a whole-batch handler
+(``faaskit.queue(name, batch=True)``) sees the messages as the queue holds them, SNS envelopes
+unwrapped. Every failure is reported in ``batchItemFailures``, even when all messages fail: the
+function must be configured with ``ReportBatchItemFailures`` (raising instead would make a
+misconfigured function retry the batch, but would also hide which messages succeeded).
 """
 
 from __future__ import annotations
@@ -307,7 +311,8 @@ class Sqs:
         entries: list[BatchEntry] = []
         messages: list[Message] = []
         names: dict[Any, Any] = {}
-        for index, record in enumerate(records(raw, source)):
+        batch = raw.get("Records") if type(raw) is dict else None
+        for index, record in enumerate(batch if type(batch) is list else records(raw, source)):
             entry = _fast_entry(record, index, source, names)
             if entry is None:
                 entry, message = _sqs_entry(record, index, source)
@@ -317,7 +322,8 @@ class Sqs:
             if message is not None:
                 messages.append(message)
         first = first_record(raw) or {}
-        queue = arn_name(first.get("eventSourceARN"))
+        arn = first.get("eventSourceARN")
+        queue = names[arn] if type(arn) is str and arn in names else arn_name(arn)
         system = first.get("attributes")
         fifo = (queue or "").endswith(".fifo") or (
             isinstance(system, Mapping) and "MessageGroupId" in system
