@@ -179,10 +179,11 @@ class HttpBridge:
                 host=host,
                 route_prefix="" if path == "/api" or path.startswith("/api/") else "api",
             )
-            spec["data"]["value"]["body"] = {
-                "type": "bytes",
-                "value_b64": base64.b64encode(body).decode("ascii"),
-            }
+            # The host passes the request as received: its headers, query string and bytes.
+            value = spec["data"]["value"]
+            value["url"] = value["url"].partition("?")[0] + (f"?{query}" if query else "")
+            value["headers"] = _joined(headers)
+            value["body"] = {"type": "bytes", "value_b64": base64.b64encode(body).decode("ascii")}
             return _from_azure(invoke(route.handler, spec, platform="azure"))
         event = _lambda_event(route, params, method, path, query, headers, body)
         if self.call is not None:

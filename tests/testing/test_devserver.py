@@ -25,7 +25,7 @@ calls = []
 
 @faaskit.handler(faaskit.http("GET", "/hello/{name}"))
 def hello(req, ctx):
-    return {"hello": req.path_params["name"], "q": req.query.get("q"), "platform": ctx.platform}
+    return {"hello": req.path_params["name"], "q": req.query.getall("q"), "platform": ctx.platform}
 
 @faaskit.handler(faaskit.http("POST", "/echo"))
 def echo(req, ctx):
@@ -85,9 +85,9 @@ def test_http_through_the_platform_adapter(
     platform: str, tmp_path: Path, faaskit_server: Any
 ) -> None:
     server = faaskit_server(_app(tmp_path, f"http_{platform}"), platform=platform)
-    status, _, body = _get(f"{server.url}/hello/ada?q=1")
+    status, _, body = _get(f"{server.url}/hello/ada?q=1&q=2")
     assert status == 200
-    assert json.loads(body) == {"hello": "ada", "q": "1", "platform": platform}
+    assert json.loads(body) == {"hello": "ada", "q": ["1", "2"], "platform": platform}
     status, headers, body = _get(f"{server.url}/echo", data=b"\x00\xffbin")
     assert (status, body) == (201, b"\x00\xffbin")
     assert headers["X-Len"] == "5"
