@@ -150,7 +150,7 @@ def main() -> None:
     bench_layer()
     with MotoServer.run() as moto:
         bench_s3(moto, scale)
-    with Azurite.run() as azurite:
+    with Azurite.run(memory_mb=8192) as azurite:
         bench_azure(azurite, scale)
 
 

@@ -162,8 +162,11 @@ class Azurite:
 
     @classmethod
     @contextlib.contextmanager
-    def run(cls) -> Iterator[Azurite]:
-        """Start Azurite in memory on free loopback ports; stop it on exit."""
+    def run(cls, *, memory_mb: int = 2048) -> Iterator[Azurite]:
+        """Start Azurite in memory on free loopback ports; stop it on exit.
+
+        ``memory_mb`` caps Azurite's in-memory store, which frees overwritten blobs lazily.
+        """
         command = find_azurite()
         if command is None:
             require_or_skip("Azurite not found (npm install azurite, or set FAASKIT_AZURITE)")
@@ -176,7 +179,7 @@ class Azurite:
                 "--disableTelemetry",
                 "--silent",
                 "--extentMemoryLimit",
-                "1024",
+                str(memory_mb),
             ]
             for name, port in ports.items():
                 args += [f"--{name}Host", "127.0.0.1", f"--{name}Port", str(port)]

@@ -1,9 +1,12 @@
 """Portable object storage and message sending on the clouds' own SDKs.
 
->>> from faaskit import storage
->>> results = storage.blobs("s3://results/reports")      # or azure://..., file:///...
->>> results.put("2024/summary.json", b"{}", content_type="application/json")
->>> storage.queues("sqs://work").send({"report": "2024/summary.json"})
+::
+
+    from faaskit import storage
+
+    results = storage.blobs("s3://results/reports")      # or azure://..., file:///...
+    results.put("2024/summary.json", b"{}", content_type="application/json")
+    storage.queues("sqs://work").send({"report": "2024/summary.json"})
 
 =================================  ===================================================
 ``s3://bucket[/prefix]``           Amazon S3 (boto3; default credential chain;
