@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -35,9 +35,10 @@ from faaskit._context import Context
 from faaskit._events import BatchEntry, BatchResult, Message, MessageBatch
 from faaskit._fast import maker
 from faaskit.exceptions import InvalidEventError
+from faaskit_aws._attributes import Attributes, sns_attribute, sqs_attribute
+from faaskit_aws._attributes import attributes as attributes_of
 from faaskit_aws._fields import (
     arn_name,
-    b64,
     epoch,
     first_record,
     invalid,
@@ -49,94 +50,6 @@ from faaskit_aws._fields import (
 )
 
 __all__ = ["DECODERS", "SNS", "SQS", "Attributes"]
-
-
-class Attributes(Mapping[str, Any]):
-    """Message attributes, each decoded when first read.
-
-    ``String`` gives ``str``, ``Number`` an ``int`` (or ``Decimal`` when not an integer),
-    ``Binary`` ``bytes`` (base64 decoded), ``String.Array`` a ``list``. An attribute that cannot
-    be decoded raises :class:`~faaskit.InvalidEventError` naming it when it is read, so the
-    message itself is still delivered.
-    """
-
-    __slots__ = ("_cache", "_decode", "_path", "_raw", "_source")
-
-    def __init__(
-        self,
-        raw: Mapping[str, Any],
-        decode: Callable[[Any, str, str], Any],
-        source: str,
-        path: str,
-    ) -> None:
-        self._raw = raw
-        self._decode = decode
-        self._source = source
-        self._path = path
-        self._cache: dict[str, Any] = {}
-
-    def __getitem__(self, name: str) -> Any:
-        try:
-            return self._cache[name]
-        except KeyError:
-            value = self._decode(self._raw[name], self._source, f"{self._path}.{name}")
-            self._cache[name] = value
-            return value
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-    def __repr__(self) -> str:
-        return f"Attributes({list(self._raw)!r})"
-
-
-def _sqs_attribute(value: Any, source: str, path: str) -> Any:
-    if not isinstance(value, Mapping):
-        raise invalid(source, path, f"must be an object, got {type(value).__name__}")
-    data_type = require(value, "dataType", str, source, path)
-    base = data_type.split(".", 1)[0]
-    if base == "String":
-        return require(value, "stringValue", str, source, path)
-    if base == "Number":
-        return number(value.get("stringValue"), source, f"{path}.stringValue")
-    if base == "Binary":
-        return b64(value.get("binaryValue"), source, f"{path}.binaryValue")
-    raise invalid(source, f"{path}.dataType", f"is not a known data type: {data_type!r}")
-
-
-def _sns_attribute(value: Any, source: str, path: str) -> Any:
-    if not isinstance(value, Mapping):
-        raise invalid(source, path, f"must be an object, got {type(value).__name__}")
-    kind = require(value, "Type", str, source, path)
-    text = value.get("Value")
-    if kind == "String.Array":
-        if not isinstance(text, str):
-            raise invalid(source, f"{path}.Value", "must be a JSON array string")
-        try:
-            items = json.loads(text)
-        except ValueError:
-            items = None
-        if not isinstance(items, list):
-            raise invalid(source, f"{path}.Value", "is not a JSON array")
-        return items
-    base = kind.split(".", 1)[0]
-    if base == "String":
-        return require(value, "Value", str, source, path)
-    if base == "Number":
-        return number(text, source, f"{path}.Value")
-    if base == "Binary":
-        return b64(text, source, f"{path}.Value")
-    raise invalid(source, f"{path}.Type", f"is not a known attribute type: {kind!r}")
-
-
-def _attributes(
-    raw: Mapping[str, Any], name: str, decode: Any, source: str, path: str
-) -> Attributes:
-    value = optional(raw, name, Mapping, source, path)
-    return Attributes(value or {}, decode, source, f"{path}.{name}")
 
 
 def _json_body(body: str) -> Any:
@@ -223,7 +136,7 @@ def _fast_entry(record: Any, index: int, source: str, names: dict[Any, Any]) -> 
         id=message_id,
         body=body.encode("utf-8"),
         attributes=Attributes(
-            attributes, _sqs_attribute, source, f"Records[{index}].messageAttributes"
+            attributes, sqs_attribute, source, f"Records[{index}].messageAttributes"
         )
         if attributes
         else _EMPTY,
@@ -253,7 +166,7 @@ def _sqs_entry(record: Any, index: int, source: str) -> tuple[BatchEntry, Messag
         message = Message(
             id=message_id,
             body=body.encode("utf-8"),
-            attributes=_attributes(record, "messageAttributes", _sqs_attribute, source, path),
+            attributes=attributes_of(record, "messageAttributes", sqs_attribute, source, path),
             delivery_count=None
             if count is None
             else int(number(str(count), source, f"{spath}.ApproximateReceiveCount")),
@@ -280,7 +193,7 @@ def _from_envelope(
     inner = Message(
         id=message.id,
         body=text.encode("utf-8"),
-        attributes=_attributes(envelope, "MessageAttributes", _sns_attribute, source, path),
+        attributes=attributes_of(envelope, "MessageAttributes", sns_attribute, source, path),
         delivery_count=message.delivery_count,
         enqueued_at=iso_time(envelope.get("Timestamp"), source, f"{path}.Timestamp"),
         source=arn_name(envelope.get("TopicArn")),
@@ -344,7 +257,7 @@ def _sns_record(record: Any, index: int, source: str) -> tuple[Any, ...]:
     message = Message(
         id=require(sns, "MessageId", str, source, spath),
         body=text.encode("utf-8"),
-        attributes=_attributes(sns, "MessageAttributes", _sns_attribute, source, spath),
+        attributes=attributes_of(sns, "MessageAttributes", sns_attribute, source, spath),
         enqueued_at=iso_time(sns.get("Timestamp"), source, f"{spath}.Timestamp"),
         source=arn_name(sns.get("TopicArn")),
         subject=optional(sns, "Subject", str, source, spath),

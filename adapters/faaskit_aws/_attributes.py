@@ -1,0 +1,109 @@
+"""Message attributes of SQS and SNS, decoded lazily to plain Python values.
+
+Formats: SQS message attributes (``dataType`` String, Number, Binary, and custom
+``Type.label`` types):
+https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html
+and SNS message attributes (``Type`` String, String.Array, Number, Binary):
+https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from faaskit_aws._fields import b64, invalid, number, optional, require
+
+__all__ = ["Attributes", "attributes", "sns_attribute", "sqs_attribute"]
+
+
+class Attributes(Mapping[str, Any]):
+    """Message attributes, each decoded when first read.
+
+    ``String`` gives ``str``, ``Number`` an ``int`` (or ``Decimal`` when not an integer),
+    ``Binary`` ``bytes`` (base64 decoded), ``String.Array`` a ``list``. An attribute that cannot
+    be decoded raises :class:`~faaskit.InvalidEventError` naming it when it is read, so the
+    message itself is still delivered.
+    """
+
+    __slots__ = ("_cache", "_decode", "_path", "_raw", "_source")
+
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        decode: Callable[[Any, str, str], Any],
+        source: str,
+        path: str,
+    ) -> None:
+        self._raw = raw
+        self._decode = decode
+        self._source = source
+        self._path = path
+        self._cache: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._cache[name]
+        except KeyError:
+            value = self._decode(self._raw[name], self._source, f"{self._path}.{name}")
+            self._cache[name] = value
+            return value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __repr__(self) -> str:
+        return f"Attributes({list(self._raw)!r})"
+
+
+def sqs_attribute(value: Any, source: str, path: str) -> Any:
+    """One SQS attribute (``{"dataType": ..., "stringValue"|"binaryValue": ...}``) decoded."""
+    if not isinstance(value, Mapping):
+        raise invalid(source, path, f"must be an object, got {type(value).__name__}")
+    data_type = require(value, "dataType", str, source, path)
+    base = data_type.split(".", 1)[0]
+    if base == "String":
+        return require(value, "stringValue", str, source, path)
+    if base == "Number":
+        return number(value.get("stringValue"), source, f"{path}.stringValue")
+    if base == "Binary":
+        return b64(value.get("binaryValue"), source, f"{path}.binaryValue")
+    raise invalid(source, f"{path}.dataType", f"is not a known data type: {data_type!r}")
+
+
+def sns_attribute(value: Any, source: str, path: str) -> Any:
+    """One SNS attribute (``{"Type": ..., "Value": ...}``) decoded."""
+    if not isinstance(value, Mapping):
+        raise invalid(source, path, f"must be an object, got {type(value).__name__}")
+    kind = require(value, "Type", str, source, path)
+    text = value.get("Value")
+    if kind == "String.Array":
+        if not isinstance(text, str):
+            raise invalid(source, f"{path}.Value", "must be a JSON array string")
+        try:
+            items = json.loads(text)
+        except ValueError:
+            items = None
+        if not isinstance(items, list):
+            raise invalid(source, f"{path}.Value", "is not a JSON array")
+        return items
+    base = kind.split(".", 1)[0]
+    if base == "String":
+        return require(value, "Value", str, source, path)
+    if base == "Number":
+        return number(text, source, f"{path}.Value")
+    if base == "Binary":
+        return b64(text, source, f"{path}.Value")
+    raise invalid(source, f"{path}.Type", f"is not a known attribute type: {kind!r}")
+
+
+def attributes(
+    raw: Mapping[str, Any], name: str, decode: Any, source: str, path: str
+) -> Attributes:
+    """The lazily decoded attributes under ``raw[name]`` (absent or null: none)."""
+    value = optional(raw, name, Mapping, source, path)
+    return Attributes(value or {}, decode, source, f"{path}.{name}")
