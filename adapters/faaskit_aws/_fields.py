@@ -10,10 +10,12 @@ import base64
 import binascii
 import datetime as _dt
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faaskit.exceptions import InvalidEventError
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 __all__ = [
     "arn_name",
@@ -114,9 +116,11 @@ def epoch(value: Any, source: str, path: str, *, unit: int = 1) -> _dt.datetime 
             return _EPOCH + _dt.timedelta(microseconds=int(value) * 1_000_000 // unit)
         if isinstance(value, bool):
             raise TypeError
+        from decimal import Decimal  # only fractional timestamps need it (cold start)
+
         micros = Decimal(str(value)) * 1_000_000 / unit
         return _EPOCH + _dt.timedelta(microseconds=int(micros))
-    except (TypeError, ValueError, ArithmeticError, InvalidOperation):
+    except (TypeError, ValueError, ArithmeticError):
         raise invalid(source, path, f"is not an epoch timestamp: {value!r}") from None
 
 
@@ -139,8 +143,10 @@ def number(value: Any, source: str, path: str) -> int | Decimal:
     if digits.isdigit() and digits.isascii():
         return int(text)
     try:
+        from decimal import Decimal  # only non-integers need it (cold start)
+
         result = Decimal(text)
-    except InvalidOperation:
+    except ArithmeticError:
         raise invalid(source, path, f"is not a number: {value!r}") from None
     if not result.is_finite():
         raise invalid(source, path, f"is not a finite number: {value!r}")
