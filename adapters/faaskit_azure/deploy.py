@@ -21,6 +21,8 @@ from faaskit.deploy._model import App, Settings, resource
 from faaskit.deploy._output import dump_json
 from faaskit.deploy._package import FAASKIT_REQUIREMENTS, copy_app, copy_package, requirement_name
 from faaskit.exceptions import ConfigurationError
+from faaskit_azure._eventgrid import FILE as GRID_FILE
+from faaskit_azure._eventgrid import subscriptions
 
 __all__ = ["FILES", "build", "connections", "function_app_source", "host_json"]
 
@@ -34,6 +36,7 @@ _DEFAULT_CONNECTIONS = {
 }
 _FUNCIGNORE = (
     ".git*", ".vscode", ".venv", "__pycache__", "*.pyc", "local.settings.json", "test", "tests",
+    GRID_FILE,
 )  # fmt: skip
 _RESERVED_MODULES = frozenset({"function_app", "faaskit", "faaskit_azure", "azure"})
 
@@ -175,6 +178,9 @@ def build(app: App, settings: Settings, out: Path, *, workdir: Path,
         "local.settings.json": dump_json({"IsEncrypted": False, "Values": settings_values}),
         ".funcignore": "\n".join(_FUNCIGNORE) + "\n",
     }
+    grid = subscriptions(app, settings)
+    if grid is not None:
+        texts[GRID_FILE] = dump_json(grid)
     for name, text in texts.items():
         (out / name).write_text(text, encoding="utf-8")
-    return [out / name for name in FILES]
+    return [out / name for name in texts]

@@ -104,4 +104,18 @@ def run(args: argparse.Namespace) -> int:
         print(f"{target}: {line}", flush=True)
         done = subprocess.run([tool, *argv[1:]], cwd=folder, check=False)
         code = code or done.returncode
+    grid = out / "azure" / "eventgrid.json"
+    if args.target != "aws" and grid.is_file():
+        import json
+
+        names = [n for n in json.loads(grid.read_text(encoding="utf-8"))["parameters"]]
+        values = " ".join(
+            f"{n}={args.function_app or '<function-app-name>'}" if n == "functionAppName"
+            else f"{n}=<resource-id>" for n in names
+        )  # fmt: skip
+        print(
+            "azure: then subscribe the Event Grid functions:\n  "
+            f"cd {shlex.quote(str(grid.parent))} && az deployment group create --resource-group "
+            f"<resource-group> --template-file eventgrid.json --parameters {values}"
+        )
     return code

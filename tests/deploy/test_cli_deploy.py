@@ -119,3 +119,16 @@ def test_missing_template_parameters_are_named(tmp_path: Path) -> None:
     )  # fmt: skip
     assert "needs values" not in given.stdout
     assert "CustomersTableStreamArn=arn:aws:dynamodb:x" in given.stdout
+
+
+def test_event_grid_subscriptions_are_part_of_the_azure_instructions(tmp_path: Path) -> None:
+    from tests.deploy.helpers import ALL_TRIGGERS
+
+    done = run_cli(
+        "deploy", str(ALL_TRIGGERS), "--target", "azure", "--dry-run", "--function-app", "fn",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "az deployment group create" in done.stdout
+    assert "--template-file eventgrid.json" in done.stdout
+    assert "functionAppName=fn" in done.stdout
