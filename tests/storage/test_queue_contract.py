@@ -110,3 +110,58 @@ def test_sqs_by_queue_url(queue_backend: Backend) -> None:
     queue_url = queue_backend.client("sqs").get_queue_url(QueueName=url.removeprefix("sqs://"))
     storage.queues(queue_url["QueueUrl"]).send("by url")
     assert [b for b, _ in queue_backend.receive(url)] == [b"by url"]
+
+
+@pytest.mark.services
+def test_sqs_batches_stay_under_the_payload_limit(queue_backend: Backend) -> None:
+    if not isinstance(queue_backend, S3Backend):
+        pytest.skip("SQS only")
+    queue = storage.queues(queue_backend.new_queue())
+    sizes: list[int] = []
+    queue.client.meta.events.register(  # type: ignore[attr-defined]
+        "provide-client-params.sqs.SendMessageBatch",
+        lambda params, **_: sizes.append(sum(len(e["MessageBody"]) for e in params["Entries"])),
+    )
+    bodies = ["x" * 60_000 for _ in range(10)]
+    assert len(queue.send_batch(bodies)) == 10
+    assert len(sizes) > 1 and all(size <= 256 * 1024 for size in sizes)
+    assert sorted(b for b, _ in queue_backend.receive(queue.url)) == [b.encode() for b in bodies]
+
+
+class _FlakySQS:
+    """Refuses some entries the way SendMessageBatch reports partial failures."""
+
+    def __init__(self, *, sender_fault: bool, failures: int) -> None:
+        self.sender_fault, self.failures, self.calls = sender_fault, failures, []
+
+    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict:  # type: ignore[type-arg]
+        self.calls.append([e["Id"] for e in Entries])
+        failed = Entries[:1] if self.failures else []
+        self.failures -= bool(failed)
+        return {
+            "Successful": [{"Id": e["Id"], "MessageId": f"m-{e['Id']}"} for e in Entries[1:]]
+            + (
+                []
+                if failed
+                else [{"Id": e["Id"], "MessageId": f"m-{e['Id']}"} for e in Entries[:1]]
+            ),
+            "Failed": [
+                {"Id": e["Id"], "SenderFault": self.sender_fault, "Code": "X", "Message": "no"}
+                for e in failed
+            ],
+        }
+
+
+def test_sqs_batch_retries_entries_the_service_failed() -> None:
+    client = _FlakySQS(sender_fault=False, failures=1)
+    queue = storage.queues("https://sqs.eu-west-1.amazonaws.com/123456789012/q", client=client)
+    assert queue.send_batch(["a", "b", "c"]) == ["m-0", "m-1", "m-2"]
+    assert client.calls == [["0", "1", "2"], ["0"]]
+
+
+def test_sqs_batch_reports_entries_it_refused() -> None:
+    client = _FlakySQS(sender_fault=True, failures=5)
+    queue = storage.queues("https://sqs.eu-west-1.amazonaws.com/123456789012/q", client=client)
+    with pytest.raises(storage.StorageError, match=r"1 message.*refused.*2 of 3 sent"):
+        queue.send_batch(["a", "b", "c"])
+    assert client.calls == [["0", "1", "2"]]
