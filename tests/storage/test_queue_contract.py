@@ -134,7 +134,7 @@ class _FlakySQS:
     def __init__(self, *, sender_fault: bool, failures: int) -> None:
         self.sender_fault, self.failures, self.calls = sender_fault, failures, []
 
-    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict:  # type: ignore[type-arg]
+    def send_message_batch(self, QueueUrl: str, Entries: list[dict[str, str]]) -> dict[str, object]:
         self.calls.append([e["Id"] for e in Entries])
         failed = Entries[:1] if self.failures else []
         self.failures -= bool(failed)
