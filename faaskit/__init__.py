@@ -21,14 +21,19 @@ from faaskit._response import Response
 from faaskit._routes import http
 from faaskit._trigger import Trigger
 from faaskit.exceptions import (
+    AccessDenied,
     BadRequestError,
+    BatchFailedError,
+    BlobNotFound,
     ConfigurationError,
     FaaskitError,
     ForbiddenError,
     HTTPError,
     InvalidEventError,
+    InvalidStorageRequest,
     MethodNotAllowedError,
     NotFoundError,
+    StorageError,
     TriggerMismatchError,
     UnauthorizedError,
     UnsupportedEventError,
@@ -53,9 +58,12 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
+    "AccessDenied",
     "BadRequestError",
+    "BatchFailedError",
     "BatchResult",
     "BlobEvent",
+    "BlobNotFound",
     "CloudEvent",
     "ConfigurationError",
     "Context",
@@ -68,6 +76,7 @@ __all__ = [
     "Headers",
     "HttpRequest",
     "InvalidEventError",
+    "InvalidStorageRequest",
     "Message",
     "MessageBatch",
     "MethodNotAllowedError",
@@ -78,6 +87,7 @@ __all__ = [
     "RecordBatch",
     "Response",
     "ScheduleEvent",
+    "StorageError",
     "Trigger",
     "TriggerMismatchError",
     "UnauthorizedError",

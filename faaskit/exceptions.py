@@ -7,9 +7,11 @@ code that catches the builtin keeps working.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 __all__ = [
     "AccessDenied",
+    "AzureHostError",
     "BadRequestError",
     "BatchFailedError",
     "BlobNotFound",
@@ -19,6 +21,7 @@ __all__ = [
     "HTTPError",
     "InvalidEventError",
     "InvalidStorageRequest",
+    "LambdaFunctionError",
     "MethodNotAllowedError",
     "NotFoundError",
     "StorageError",
@@ -78,6 +81,8 @@ class HTTPError(FaaskitError):
         headers: Mapping[str, str] | None = None,
     ) -> None:
         if status is not None:
+            if type(status) is not int or not 100 <= status <= 999:
+                raise TypeError(f"HTTPError status must be a 3-digit int, got {status!r}")
             self.status = status
         if message is None:
             from http import HTTPStatus
@@ -167,3 +172,21 @@ class InvalidStorageRequest(StorageError, ValueError):
     A key that is empty, absolute, holds ``.``/``..`` segments, a backslash or a control
     character; a message body or attribute of the wrong type; an option the backend lacks.
     """
+
+
+class AzureHostError(FaaskitError, RuntimeError):
+    """The Azure runtime harness could not start, the app did not index, or a call was wrong."""
+
+
+class LambdaFunctionError(FaaskitError, RuntimeError):
+    """A function run in the Lambda runtime harness failed (``/error``) or could not start
+    (``/init/error``).
+
+    ``error`` is the error document the runtime posted (``errorType``, ``errorMessage``,
+    ``stackTrace``); ``error_type`` the ``Lambda-Runtime-Function-Error-Type`` header.
+    """
+
+    def __init__(self, message: str, *, error: Any = None, error_type: str | None = None) -> None:
+        super().__init__(message)
+        self.error = error
+        self.error_type = error_type

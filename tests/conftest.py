@@ -6,6 +6,10 @@ import logging
 
 import pytest
 
+from tests.services import azurite, moto_server
+
+__all__ = ["azurite", "moto_server"]
+
 
 @pytest.fixture(autouse=True)
 def _quiet_faaskit_logs(caplog: pytest.LogCaptureFixture) -> None:

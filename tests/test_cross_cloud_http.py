@@ -16,11 +16,11 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import azure.functions as func
-import faaskit_azure
 import pytest
 from azure.functions.http import HttpResponseConverter
 
 import faaskit
+import faaskit_azure
 
 LOGICAL: dict[str, Any] = {
     "method": "POST",

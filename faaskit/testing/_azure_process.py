@@ -15,17 +15,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from faaskit.exceptions import FaaskitError
+from faaskit.exceptions import AzureHostError
 
 __all__ = ["AzureHostError", "RunnerProcess", "route_prefix", "runtime_python"]
 
 _RUNNER = Path(__file__).with_name("_azure_runner.py")
 _PROBE = "import azure_functions_runtime, azure.functions, tests.protos.FunctionRpc_pb2"
 _PACKAGES = ("faaskit", "faaskit_azure", "faaskit_aws")
-
-
-class AzureHostError(FaaskitError, RuntimeError):
-    """The Azure runtime could not be started, the app did not index, or a call was wrong."""
 
 
 def _project_root() -> Path:

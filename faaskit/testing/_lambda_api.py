@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from faaskit.exceptions import FaaskitError
+from faaskit.exceptions import LambdaFunctionError
 
 if TYPE_CHECKING:
     from faaskit.testing.lambda_runtime import LambdaRuntime
@@ -21,19 +21,6 @@ if TYPE_CHECKING:
 __all__ = ["Invocation", "LambdaFunctionError", "Server"]
 
 PREFIX = "/2018-06-01/runtime"
-
-
-class LambdaFunctionError(FaaskitError, RuntimeError):
-    """The function failed (``/error``) or could not start (``/init/error``).
-
-    ``error`` is the error document the runtime posted (``errorType``, ``errorMessage``,
-    ``stackTrace``); ``error_type`` the ``Lambda-Runtime-Function-Error-Type`` header.
-    """
-
-    def __init__(self, message: str, *, error: Any = None, error_type: str | None = None) -> None:
-        super().__init__(message)
-        self.error = error
-        self.error_type = error_type
 
 
 @attrs.frozen(kw_only=True)

@@ -46,6 +46,7 @@ def azure_response() -> Any:
     """Register ``hello`` in a real ``azure.functions.FunctionApp`` and call the function the
     worker would call, with the request the worker would build."""
     import azure.functions as func
+
     import faaskit_azure
 
     app = faaskit_azure.function_app(hello)

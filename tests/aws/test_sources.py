@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from faaskit_aws.sources import identify
 
 import faaskit
+from faaskit_aws.sources import identify
 from tests.aws.event_helpers import LambdaContext, capture, fixture
 
 # Outlines written from each service's "Using AWS Lambda with ..." page.

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import azure.functions as func
-import faaskit_azure
 import pytest
-from faaskit_azure.app import FAMILIES, collect
-from faaskit_azure.wrapper import make_wrapper
 
 import faaskit
+import faaskit_azure
 from faaskit._trigger import Trigger
+from faaskit_azure.app import FAMILIES, collect
+from faaskit_azure.wrapper import make_wrapper
 
 ROOT = Path(__file__).resolve().parents[2]
 PY313 = Path(os.environ.get("FAASKIT_PY313", "/tmp/py313/bin/python"))

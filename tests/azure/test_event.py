@@ -11,13 +11,13 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from faaskit_azure import blob as azblob
-from faaskit_azure import event as azevent
 
 import faaskit
 from faaskit._context import local_context
 from faaskit.exceptions import InvalidEventError, TriggerMismatchError
 from faaskit.testing.azure_objects import build
+from faaskit_azure import blob as azblob
+from faaskit_azure import event as azevent
 
 pytest.importorskip("azure.functions")
 

@@ -13,12 +13,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from faaskit_azure import message as azmessage
 
 import faaskit
 from faaskit._context import local_context
 from faaskit.exceptions import BatchFailedError, ConfigurationError, InvalidEventError
 from faaskit.testing.azure_objects import build
+from faaskit_azure import message as azmessage
 
 pytest.importorskip("azure.functions")
 

@@ -12,12 +12,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from faaskit_azure import schedule as azschedule
 
 import faaskit
 from faaskit._context import local_context
 from faaskit.exceptions import ConfigurationError, InvalidEventError
 from faaskit.testing.azure_objects import build
+from faaskit_azure import schedule as azschedule
 
 pytest.importorskip("azure.functions")
 

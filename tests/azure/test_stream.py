@@ -14,12 +14,12 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from faaskit_azure import stream as azstream
 
 import faaskit
 from faaskit._context import local_context
 from faaskit.exceptions import BatchFailedError, ConfigurationError, InvalidEventError
 from faaskit.testing.azure_objects import build
+from faaskit_azure import stream as azstream
 
 pytest.importorskip("azure.functions")
 

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 import azure.functions as func
 import pytest
 from azure.functions.meta import Datum
-from faaskit_azure import blob as azblob
 
 import faaskit
 from faaskit._context import Context
+from faaskit_azure import blob as azblob
 from tests.corpus import CORPUS, available, load, params
 
 CTX = Context(request_id="invocation-1", function_name="fn", platform="azure")

@@ -12,10 +12,10 @@ from typing import Any
 import azure.functions as func
 import pytest
 from azure.functions.meta import Datum
-from faaskit_azure import event as azevent
 
 import faaskit
 from faaskit._context import Context
+from faaskit_azure import event as azevent
 from tests.corpus import CORPUS, available, load
 
 CTX = Context(request_id="invocation-1", function_name="fn", platform="azure")

@@ -11,14 +11,14 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import azure.functions as func
-import faaskit_azure
 import pytest
 from azure.functions.http import HttpResponseConverter
 from azure.functions.meta import Datum
-from faaskit_azure.http import AzureHttp
 
 import faaskit
+import faaskit_azure
 from faaskit._context import Context
+from faaskit_azure.http import AzureHttp
 from tests.corpus import available, iter_azure_fixtures, load, params
 
 CTX = Context(request_id="invocation-1", function_name="fn", platform="azure")

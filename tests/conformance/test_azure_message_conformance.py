@@ -13,10 +13,10 @@ from typing import Any
 import azure.functions as func
 import pytest
 from azure.functions.meta import Datum
-from faaskit_azure import message as azmessage
 
 import faaskit
 from faaskit._context import Context
+from faaskit_azure import message as azmessage
 from tests.corpus import CORPUS, available, load, params
 
 CTX = Context(request_id="invocation-1", function_name="fn", platform="azure")

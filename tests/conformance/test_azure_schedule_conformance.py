@@ -11,10 +11,10 @@ import json
 import azure.functions as func
 import pytest
 from azure.functions.meta import Datum
-from faaskit_azure import schedule as azschedule
 
 import faaskit
 from faaskit._context import Context
+from faaskit_azure import schedule as azschedule
 from tests.corpus import CORPUS, available, load, params
 
 CTX = Context(request_id="invocation-1", function_name="fn", platform="azure")

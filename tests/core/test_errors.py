@@ -117,3 +117,9 @@ def test_a_bad_return_value_is_a_500_too() -> None:
     response = _run(odd)
     assert response.status == 500
     assert "object" not in json.loads(response.body)["message"]
+
+
+@pytest.mark.parametrize("status", [42, 1000, "404", 404.0, True])
+def test_http_error_refuses_a_status_that_is_not_a_3_digit_int(status: object) -> None:
+    with pytest.raises(TypeError, match="3-digit"):
+        exc.HTTPError(status)  # type: ignore[arg-type]

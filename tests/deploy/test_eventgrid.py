@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faaskit_azure._eventgrid import translate_pattern
 
 import faaskit
 from faaskit._triggers import Blob, Events
 from faaskit.deploy import build, load_app
 from faaskit.exceptions import ConfigurationError
+from faaskit_azure._eventgrid import translate_pattern
 from tests.deploy.helpers import ALL_TRIGGERS, SAMPLES, index_project
 
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.services import azurite, moto_server
 from tests.storage.helpers import (
     AzureBackend,
     Backend,
@@ -15,7 +14,7 @@ from tests.storage.helpers import (
     apply_environment,
 )
 
-__all__ = ["azurite", "backend", "moto_server", "queue_backend"]
+__all__ = ["backend", "queue_backend"]
 
 
 def _backend(name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
