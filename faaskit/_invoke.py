@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -30,7 +30,7 @@ from faaskit.exceptions import (
 if TYPE_CHECKING:
     from faaskit._events import BatchResult, MessageBatch, RecordBatch
 
-__all__ = ["error_response", "run", "run_http"]
+__all__ = ["arun", "arun_http", "error_response", "run", "run_http"]
 
 _KINDS = {
     "HttpRequest": "http",
@@ -80,16 +80,9 @@ def internal_error(ctx: Context) -> Response:
 
 def run_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
     """Run an HTTP handler; always returns a :class:`Response`."""
-    trigger = handler.trigger
     try:
-        if trigger is not None:
-            if trigger.methods[0] != "ANY" and request.method not in trigger.methods:
-                raise MethodNotAllowedError(
-                    f"{request.method} is not allowed on {trigger.route}",
-                    headers={"Allow": ", ".join(trigger.methods)},
-                )
-            if request.route != trigger.route:
-                request = _routed(trigger, request)
+        if handler.trigger is not None:
+            request = _checked(handler.trigger, request)
         result = handler.func(request, ctx)
         if handler.is_async:
             result = _run_coroutine(result)
@@ -97,8 +90,34 @@ def run_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
     except HTTPError as exc:
         return error_response(exc)
     except Exception:
-        ctx.log.exception("handler %s failed on %s %s", handler.name, request.method, request.path)
-        return internal_error(ctx)
+        return _crashed(handler, request, ctx)
+
+
+async def arun_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
+    """:func:`run_http` on a running event loop."""
+    try:
+        if handler.trigger is not None:
+            request = _checked(handler.trigger, request)
+        return to_response(await handler.acall(request, ctx))
+    except HTTPError as exc:
+        return error_response(exc)
+    except Exception:
+        return _crashed(handler, request, ctx)
+
+
+def _checked(trigger: Http, request: HttpRequest) -> HttpRequest:
+    """``request`` once the declared method and route accept it (405 / 404 otherwise)."""
+    if trigger.methods[0] != "ANY" and request.method not in trigger.methods:
+        raise MethodNotAllowedError(
+            f"{request.method} is not allowed on {trigger.route}",
+            headers={"Allow": ", ".join(trigger.methods)},
+        )
+    return request if request.route == trigger.route else _routed(trigger, request)
+
+
+def _crashed(handler: Any, request: HttpRequest, ctx: Context) -> Response:
+    ctx.log.exception("handler %s failed on %s %s", handler.name, request.method, request.path)
+    return internal_error(ctx)
 
 
 def _routed(trigger: Http, request: HttpRequest) -> HttpRequest:
@@ -111,10 +130,52 @@ def _routed(trigger: Http, request: HttpRequest) -> HttpRequest:
     return attrs.evolve(request, route=trigger.route, path_params={**request.path_params, **params})
 
 
+# A batch runs as a plan: a generator that yields each event to run (or the whole batch) and
+# is sent back ``(result, exception)``, so the synchronous and the asynchronous drivers below
+# share every rule and differ only in how they call the handler.
+Outcome = tuple[Any, BaseException | None]
+Plan = Generator[Any, Outcome, "BatchResult"]
+
+
 def run_batch(
     handler: Any, batch: MessageBatch | RecordBatch, ctx: Context, *, report: bool
 ) -> BatchResult:
-    """Run a handler over a batch.
+    """Run a handler over a batch; see :func:`batch_plan` for the rules."""
+    plan = batch_plan(handler, batch, ctx, report=report)
+    call = handler.call
+    outcome: Any = None
+    try:
+        while True:
+            event = plan.send(outcome)
+            try:
+                outcome = (call(event, ctx), None)
+            except Exception as exc:
+                outcome = (None, exc)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+
+
+async def arun_batch(
+    handler: Any, batch: MessageBatch | RecordBatch, ctx: Context, *, report: bool
+) -> BatchResult:
+    """:func:`run_batch` on a running event loop."""
+    plan = batch_plan(handler, batch, ctx, report=report)
+    outcome: Any = None
+    try:
+        while True:
+            event = plan.send(outcome)
+            try:
+                outcome = (await handler.acall(event, ctx), None)
+            except Exception as exc:
+                outcome = (None, exc)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+
+
+def batch_plan(
+    handler: Any, batch: MessageBatch | RecordBatch, ctx: Context, *, report: bool
+) -> Plan:
+    """The rules for running a handler over a batch.
 
     Per item unless the trigger asked for the whole batch. An item that could not be decoded
     counts as failed without running. With ``report``, failures are returned as a
@@ -135,24 +196,27 @@ def run_batch(
     source = batch.source or type(batch).__name__
     if getattr(handler.trigger, "batch", False):
         check_kind(handler, batch, source)
-        return _run_whole(handler, batch, entries, ctx, report=report, ordered=ordered)
+        return (yield from _whole(handler, batch, entries, ctx, report=report, ordered=ordered))
     kind = handler.trigger.kind if handler.trigger is not None else None
     if kind is not None:
         _check_any(handler, entries, source)
-    call = handler.call
     failed: list[int] = []
     first: BaseException | None = None
     for index, entry in enumerate(entries):
-        try:
-            if entry.error is not None:
-                raise entry.error
-            for event in entry.events:
-                if kind is not None and _KINDS.get(type(event).__name__) != kind:
+        error = entry.error
+        for event in entry.events if error is None else ():
+            if kind is not None and _KINDS.get(type(event).__name__) != kind:
+                try:
                     check_kind(handler, event, source)
-                call(event, ctx)
-        except Exception as exc:
-            ctx.log.exception("handler %s failed on %s", handler.name, entry.id)
-            first = first or exc
+                except TriggerMismatchError as exc:
+                    error = exc
+                    break
+            _, error = yield event
+            if error is not None:
+                break
+        if error is not None:
+            ctx.log.error("handler %s failed on %s", handler.name, entry.id, exc_info=error)
+            first = first or error
             failed.append(index)
             if ordered:
                 break
@@ -171,7 +235,7 @@ def _check_any(handler: Any, entries: Sequence[Any], source: str) -> None:
     check_kind(handler, first, source)
 
 
-def _run_whole(
+def _whole(
     handler: Any,
     batch: Any,
     entries: Sequence[Any],
@@ -179,7 +243,7 @@ def _run_whole(
     *,
     report: bool,
     ordered: bool,
-) -> BatchResult:
+) -> Plan:
     """Hand the whole batch over; map the ids it reports (or its exception) to failures."""
     from faaskit._events import BatchResult, RecordBatch
     from faaskit.exceptions import BatchFailedError
@@ -193,12 +257,11 @@ def _run_whole(
         field = "records" if stream else "messages"
         kept = [entries[i] for i in good]
         batch = attrs.evolve(batch, **{field: [e.item for e in kept], "entries": kept})
-    try:
-        result = handler.call(batch, ctx) if good else None
-    except Exception:
+    result, error = (yield batch) if good else (None, None)
+    if error is not None:
         if not report:
-            raise
-        ctx.log.exception("batch handler %s failed", handler.name)
+            raise error
+        ctx.log.error("batch handler %s failed", handler.name, exc_info=error)
         failed = set(good)
     else:
         ids = {str(i) for i in result.failed} if isinstance(result, BatchResult) else set()
@@ -241,3 +304,17 @@ def run(handler: Any, event: Any, ctx: Context, *, source: str, report: bool = T
         return [run(handler, item, ctx, source=source, report=report) for item in event]
     check_kind(handler, event, source)
     return handler.call(event, ctx)
+
+
+async def arun(handler: Any, event: Any, ctx: Context, *, source: str, report: bool = True) -> Any:
+    """:func:`run` on a running event loop (an async handler on Azure)."""
+    if type(event) is HttpRequest:
+        if handler.trigger is not None and handler.trigger.kind != "http":
+            check_kind(handler, event, source)
+        return await arun_http(handler, event, ctx)
+    if type(event).__name__ in ("MessageBatch", "RecordBatch"):
+        return await arun_batch(handler, event, ctx, report=report)
+    if isinstance(event, tuple):
+        return [await arun(handler, item, ctx, source=source, report=report) for item in event]
+    check_kind(handler, event, source)
+    return await handler.acall(event, ctx)

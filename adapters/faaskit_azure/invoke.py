@@ -12,15 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from faaskit._context import Context
 from faaskit._dispatch import Decoder, _user
-from faaskit._http import HttpRequest
-from faaskit._invoke import _routed, check_kind, error_response, internal_error, run
-from faaskit._response import Response, to_response
-from faaskit.exceptions import HTTPError, MethodNotAllowedError
+from faaskit._invoke import arun, error_response, run
+from faaskit.exceptions import HTTPError
 from faaskit_azure.context import from_azure
 
-__all__ = ["ainvoke", "arun", "entry", "invoke"]
+__all__ = ["ainvoke", "entry", "invoke"]
 
 
 def _decoder(decoder: Decoder, raw: Any) -> Decoder:
@@ -58,7 +55,8 @@ async def ainvoke(handler: Any, decoder: Decoder, raw: Any, azure_context: Any) 
         portable = decoder.decode(raw, ctx)
     except HTTPError as exc:
         return decoder.encode(error_response(exc), raw)
-    return decoder.encode(await arun(handler, portable, ctx, source=decoder.source), raw)
+    result = await arun(handler, portable, ctx, source=decoder.source, report=False)
+    return decoder.encode(result, raw)
 
 
 def entry(handler: Any, decoder: Decoder, param: str) -> Callable[..., Any]:
@@ -76,59 +74,3 @@ def entry(handler: Any, decoder: Decoder, param: str) -> Callable[..., Any]:
         return invoke(handler, decoder, bindings[param], context)
 
     return call
-
-
-async def arun_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
-    """``faaskit._invoke.run_http`` for an async handler."""
-    trigger = handler.trigger
-    try:
-        if trigger is not None:
-            if not trigger.allows(request.method):
-                raise MethodNotAllowedError(
-                    f"{request.method} is not allowed on {trigger.route}",
-                    headers={"Allow": ", ".join(trigger.methods)},
-                )
-            if request.route != trigger.route:
-                request = _routed(trigger, request)
-        return to_response(await handler.acall(request, ctx))
-    except HTTPError as exc:
-        return error_response(exc)
-    except Exception:
-        ctx.log.exception("handler %s failed on %s %s", handler.name, request.method, request.path)
-        return internal_error(ctx)
-
-
-async def _arun_batch(handler: Any, batch: Any, ctx: Context) -> Any:
-    from faaskit._events import BatchResult, RecordBatch
-
-    if getattr(handler.trigger, "batch", False):
-        result = await handler.acall(batch, ctx)
-        return result if isinstance(result, BatchResult) else BatchResult()
-    stream = isinstance(batch, RecordBatch)
-    first: BaseException | None = None
-    for item in batch.records if stream else batch.messages:
-        try:
-            await handler.acall(item, ctx)
-        except Exception as exc:
-            ctx.log.exception("handler %s failed on %s", handler.name, item.id)
-            first = first or exc
-            if stream:
-                break
-    if first is not None:
-        raise first
-    return BatchResult()
-
-
-async def arun(handler: Any, event: Any, ctx: Context, *, source: str) -> Any:
-    """``faaskit._invoke.run`` (with ``report=False``) for an async handler."""
-    if type(event) is HttpRequest:
-        if handler.trigger is not None and handler.trigger.kind != "http":
-            check_kind(handler, event, source)
-        return await arun_http(handler, event, ctx)
-    if type(event).__name__ in ("MessageBatch", "RecordBatch"):
-        check_kind(handler, event, source)
-        return await _arun_batch(handler, event, ctx)
-    if isinstance(event, tuple):
-        return [await arun(handler, item, ctx, source=source) for item in event]
-    check_kind(handler, event, source)
-    return await handler.acall(event, ctx)
