@@ -51,6 +51,8 @@ class MultiDict(Mapping[str, str]):
         new._source = source
         return new
 
+    _lower = False
+
     @staticmethod
     def _key(name: str) -> str:
         return name
@@ -59,14 +61,20 @@ class MultiDict(Mapping[str, str]):
         items = self._items
         if items is None:
             items = {}
-            key = self._key
             if self._source and self._load is not None:
+                lower = self._lower
                 for name, value in self._load(self._source):
-                    if value is None:
-                        continue
-                    values = _values(value)
-                    if values:
-                        items.setdefault(key(name), []).extend(values)
+                    if type(value) is str:  # the common case, kept short
+                        key = name.lower() if lower else name
+                        found = items.get(key)
+                        if found is None:
+                            items[key] = [value]
+                        else:
+                            found.append(value)
+                    elif value is not None:
+                        values = _values(value)
+                        if values:
+                            items.setdefault(self._key(name), []).extend(values)
             self._items = items
             self._source = self._load = None
         return items
@@ -137,6 +145,7 @@ class Headers(MultiDict):
     """A :class:`MultiDict` whose names are case-insensitive (stored lower-case)."""
 
     __slots__ = ()
+    _lower = True
 
     @staticmethod
     def _key(name: str) -> str:

@@ -23,6 +23,15 @@ _monotonic = time.monotonic
 _make = maker(Context)
 
 
+def _trace_id() -> str | None:
+    # Indexing skips Mapping.get's extra layer; the runtime client sets the variable for each
+    # invocation before calling the handler.
+    try:
+        return _environ["_X_AMZN_TRACE_ID"]
+    except KeyError:
+        return None
+
+
 @functools.lru_cache(maxsize=8)
 def _memory(value: Any) -> int | None:
     try:
@@ -63,6 +72,6 @@ def from_lambda(lambda_context: Any, function_name: str) -> Context:
         memory_mb=_memory(memory),
         deadline=deadline,
         cold_start=bool(_cold) and take_cold_start(),
-        trace_id=_environ.get("_X_AMZN_TRACE_ID"),
+        trace_id=_trace_id(),
         raw=lambda_context,
     )

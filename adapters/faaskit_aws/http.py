@@ -160,7 +160,7 @@ class ApiGatewayV2:
         if type(rc) is not dict:
             rc = request_context(raw, source)
         http = rc.get("http")
-        if not isinstance(http, Mapping):
+        if type(http) is not dict and not isinstance(http, Mapping):
             raise InvalidEventError(
                 f"{source} event is missing 'requestContext.http'",
                 source=source,
