@@ -18,15 +18,10 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from faaskit.exceptions import StorageError
-from faaskit.storage._base import (
-    BlobData,
-    BlobInfo,
-    BlobStore,
-    blob_payload,
-)
-from faaskit.storage._keys import check_key, check_prefix
+from faaskit.storage._base import BlobInfo, BlobStore, unquote_etag
+from faaskit.storage._keys import check_key
 from faaskit.storage._streams import read_head, reader
-from faaskit.storage._url import Location
+from faaskit.storage._url import Location, store_url
 from faaskit_aws._sqs import SQSQueue
 from faaskit_aws._storage_clients import boto_errors, shared_client, translate
 
@@ -35,15 +30,13 @@ __all__ = ["S3Store", "SQSQueue", "blob_store", "queue_sender"]
 SINGLE_PUT_LIMIT = 8 * 1024 * 1024
 
 
-def _etag(value: str | None) -> str | None:
-    return value.strip('"') if value else value
-
-
 class S3Store(BlobStore):
     """An S3 bucket (optionally under a key prefix) as a :class:`BlobStore`.
 
     ``client`` is a ready boto3 S3 client; otherwise one is made from the other options.
-    ``page_size`` sets how many keys each ``ListObjectsV2`` page asks for.
+    ``page_size`` sets how many keys each ``ListObjectsV2`` page asks for. ``put`` is one
+    ``PutObject``; a stream longer than 8 MiB goes up as a multipart upload holding at most four
+    8 MiB parts in memory at a time.
     """
 
     def __init__(
@@ -58,7 +51,7 @@ class S3Store(BlobStore):
     ) -> None:
         self.bucket = bucket
         self.prefix = prefix
-        self._url = url or f"s3://{bucket}" + (f"/{prefix.rstrip('/')}" if prefix else "")
+        self._url = url or store_url("s3", bucket, prefix)
         self.client = client if client is not None else shared_client("s3", self._url, options)
         self.page_size = page_size
         self._errors = boto_errors()
@@ -94,20 +87,14 @@ class S3Store(BlobStore):
 
         return reader(body.read, close=body.close, translate=on_error)
 
-    def put(
+    def _put(
         self,
         key: str,
-        data: BlobData,
-        *,
-        content_type: str | None = None,
-        metadata: Mapping[str, str] | None = None,
+        payload: bytes | IO[bytes],
+        content_type: str | None,
+        metadata: Mapping[str, str] | None,
     ) -> None:
-        """One ``PutObject``; a stream longer than 8 MiB goes up as a multipart upload.
-
-        A multipart upload holds at most four 8 MiB parts in memory at a time.
-        """
-        name = self.prefix + check_key(key, self._url)
-        payload = blob_payload(data, self._url, key)
+        name = self.prefix + key
         extra: dict[str, Any] = {}
         if content_type is not None:
             extra["ContentType"] = content_type
@@ -144,7 +131,7 @@ class S3Store(BlobStore):
         return BlobInfo(
             key=key,
             size=head["ContentLength"],
-            etag=_etag(head.get("ETag")),
+            etag=unquote_etag(head.get("ETag")),
             last_modified=head.get("LastModified"),
             content_type=head.get("ContentType"),
             metadata=head.get("Metadata") or {},
@@ -158,12 +145,8 @@ class S3Store(BlobStore):
         except self._errors as exc:
             raise self._fail(exc, "delete", key) from exc
 
-    def list(self, prefix: str = "") -> Iterator[BlobInfo]:
-        """The objects under ``prefix``, one ``ListObjectsV2`` page at a time."""
-        check_prefix(prefix, self._url)
-        return self._list(prefix)
-
     def _list(self, prefix: str) -> Iterator[BlobInfo]:
+        """The objects under ``prefix``, one ``ListObjectsV2`` page at a time."""
         paging = {"PageSize": self.page_size} if self.page_size else {}
         strip = len(self.prefix)
         pages = self.client.get_paginator("list_objects_v2").paginate(
@@ -175,7 +158,7 @@ class S3Store(BlobStore):
                     yield BlobInfo(
                         key=item["Key"][strip:],
                         size=item["Size"],
-                        etag=_etag(item.get("ETag")),
+                        etag=unquote_etag(item.get("ETag")),
                         last_modified=item.get("LastModified"),
                     )
         except self._errors as exc:

@@ -18,26 +18,21 @@ from typing import IO, Any
 from faaskit.exceptions import ConfigurationError, InvalidStorageRequest, StorageError
 from faaskit.storage._base import (
     AttributeValue,
-    BlobData,
     BlobInfo,
     BlobStore,
     Body,
     QueueSender,
-    blob_payload,
     encode_body,
+    unquote_etag,
 )
-from faaskit.storage._keys import check_key, check_prefix
+from faaskit.storage._keys import check_key
 from faaskit.storage._streams import reader
-from faaskit.storage._url import Location
+from faaskit.storage._url import Location, store_url
 from faaskit_azure._storage_clients import azure_errors, service_client, translate
 
 __all__ = ["RANGE_SIZE", "AzureBlobStore", "AzureQueue", "blob_store", "queue_sender"]
 
 RANGE_SIZE = 4 * 1024 * 1024
-
-
-def _etag(value: str | None) -> str | None:
-    return value.strip('"') if value else value
 
 
 class AzureBlobStore(BlobStore):
@@ -62,7 +57,7 @@ class AzureBlobStore(BlobStore):
     ) -> None:
         self.container = container
         self.prefix = prefix
-        self._url = url or f"azure://{container}" + (f"/{prefix.rstrip('/')}" if prefix else "")
+        self._url = url or store_url("azure", container, prefix)
         service = client if client is not None else service_client("blob", self._url, options)
         self.client = service.get_container_client(container)
         self.page_size = page_size
@@ -107,17 +102,15 @@ class AzureBlobStore(BlobStore):
         ranges = _Ranges(self.client, name, head, total, first.properties.etag)
         return reader(ranges.read, translate=on_error)
 
-    def put(
+    def _put(
         self,
         key: str,
-        data: BlobData,
-        *,
-        content_type: str | None = None,
-        metadata: Mapping[str, str] | None = None,
+        payload: bytes | IO[bytes],
+        content_type: str | None,
+        metadata: Mapping[str, str] | None,
     ) -> None:
         """``upload_blob(overwrite=True)``; streams go up in blocks, never read whole."""
-        name = self.prefix + check_key(key, self._url)
-        payload = blob_payload(data, self._url, key)
+        name = self.prefix + key
         extra: dict[str, Any] = {}
         if content_type is not None:
             from azure.storage.blob import ContentSettings
@@ -148,7 +141,7 @@ class AzureBlobStore(BlobStore):
         return BlobInfo(
             key=key,
             size=props.size,
-            etag=_etag(props.etag),
+            etag=unquote_etag(props.etag),
             last_modified=props.last_modified,
             content_type=props.content_settings.content_type,
             metadata=dict(props.metadata or {}),
@@ -164,12 +157,8 @@ class AzureBlobStore(BlobStore):
                 return
             raise self._fail(exc, "delete", key) from exc
 
-    def list(self, prefix: str = "") -> Iterator[BlobInfo]:
-        """The blobs under ``prefix``, one List Blobs page at a time."""
-        check_prefix(prefix, self._url)
-        return self._list(prefix)
-
     def _list(self, prefix: str) -> Iterator[BlobInfo]:
+        """The blobs under ``prefix``, one List Blobs page at a time."""
         strip = len(self.prefix)
         try:
             for item in self.client.list_blobs(
@@ -178,7 +167,7 @@ class AzureBlobStore(BlobStore):
                 yield BlobInfo(
                     key=item.name[strip:],
                     size=item.size,
-                    etag=_etag(item.etag),
+                    etag=unquote_etag(item.etag),
                     last_modified=item.last_modified,
                 )
         except self._errors as exc:

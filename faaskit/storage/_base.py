@@ -12,6 +12,7 @@ from typing import IO, Any, TypeAlias
 import attrs
 
 from faaskit.exceptions import InvalidStorageRequest
+from faaskit.storage._keys import check_key, check_prefix
 
 __all__ = [
     "AttributeValue",
@@ -23,6 +24,7 @@ __all__ = [
     "blob_payload",
     "check_attributes",
     "encode_body",
+    "unquote_etag",
 ]
 
 BlobData: TypeAlias = bytes | bytearray | memoryview | str | IO[bytes]
@@ -77,7 +79,6 @@ class BlobStore(abc.ABC):
     def open(self, key: str) -> IO[bytes]:
         """A binary file streaming the content of ``key``; close it (or use ``with``)."""
 
-    @abc.abstractmethod
     def put(
         self,
         key: str,
@@ -91,6 +92,19 @@ class BlobStore(abc.ABC):
         ``data`` may be bytes, ``str`` (stored as UTF-8) or a readable binary stream, which is
         copied in chunks (never read whole into memory).
         """
+        check_key(key, self.url)
+        payload = blob_payload(data, self.url, key)
+        self._put(key, payload, content_type, metadata)
+
+    @abc.abstractmethod
+    def _put(
+        self,
+        key: str,
+        payload: bytes | IO[bytes],
+        content_type: str | None,
+        metadata: Mapping[str, str] | None,
+    ) -> None:
+        """Store ``payload`` (bytes or a binary stream) under the checked ``key``."""
 
     @abc.abstractmethod
     def exists(self, key: str) -> bool:
@@ -100,9 +114,14 @@ class BlobStore(abc.ABC):
     def delete(self, key: str) -> None:
         """Remove ``key``; deleting a missing key is not an error (a missing store is)."""
 
-    @abc.abstractmethod
     def list(self, prefix: str = "") -> Iterator[BlobInfo]:
         """The objects whose key starts with ``prefix``, in key order, fetched page by page."""
+        check_prefix(prefix, self.url)
+        return self._list(prefix)
+
+    @abc.abstractmethod
+    def _list(self, prefix: str) -> Iterator[BlobInfo]:
+        """The objects under the checked ``prefix`` (errors may surface while iterating)."""
 
     @abc.abstractmethod
     def info(self, key: str) -> BlobInfo:
@@ -151,6 +170,11 @@ def blob_payload(data: BlobData, url: str, key: str) -> bytes | IO[bytes]:
         f"{url}: cannot put {key!r}: data must be bytes, str or a binary stream, "
         f"not {type(data).__name__}"
     )
+
+
+def unquote_etag(value: str | None) -> str | None:
+    """An ETag as :class:`BlobInfo` holds it: without its surrounding quotes."""
+    return value.strip('"') if value else value
 
 
 def encode_body(body: Body, url: str) -> bytes:

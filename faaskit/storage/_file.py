@@ -20,8 +20,8 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from faaskit.exceptions import AccessDenied, BlobNotFound, InvalidStorageRequest, StorageError
-from faaskit.storage._base import BlobData, BlobInfo, BlobStore, blob_payload
-from faaskit.storage._keys import check_key, check_prefix
+from faaskit.storage._base import BlobInfo, BlobStore
+from faaskit.storage._keys import check_key
 
 __all__ = ["FileBlobStore", "atomic_write", "blob_store", "sync_directory"]
 
@@ -159,18 +159,16 @@ class FileBlobStore(BlobStore):
             raise BlobNotFound(f"{self._url}: cannot open {key!r}: no such object")
         return file
 
-    def put(
+    def _put(
         self,
         key: str,
-        data: BlobData,
-        *,
-        content_type: str | None = None,
-        metadata: Mapping[str, str] | None = None,
+        payload: bytes | IO[bytes],
+        content_type: str | None,
+        metadata: Mapping[str, str] | None,
     ) -> None:
         """Write ``key`` atomically (temporary file, flush, rename), then its metadata."""
         path = self._path(key)
         meta_path = self._meta_path(key)
-        payload = blob_payload(data, self._url, key)
         tmp_dir = os.path.join(self.root, RESERVED, "tmp")
         try:
             if not os.path.isdir(self.root):
@@ -253,9 +251,8 @@ class FileBlobStore(BlobStore):
             return {}
         return record
 
-    def list(self, prefix: str = "") -> Iterator[BlobInfo]:
+    def _list(self, prefix: str) -> Iterator[BlobInfo]:
         """The files under the root whose key starts with ``prefix``, in UTF-8 key order."""
-        check_prefix(prefix, self._url)
         if not os.path.isdir(self.root):
             raise BlobNotFound(f"{self._url}: cannot list {prefix!r}: {self.root} does not exist")
         return self._walk(self.root, "", prefix)

@@ -11,7 +11,7 @@ import attrs
 from faaskit.exceptions import ConfigurationError
 from faaskit.storage._keys import normalize_prefix
 
-__all__ = ["BLOB_SCHEMES", "QUEUE_SCHEMES", "Location", "parse"]
+__all__ = ["BLOB_SCHEMES", "QUEUE_SCHEMES", "Location", "parse", "store_url"]
 
 BLOB_SCHEMES = ("file", "s3", "azure")
 QUEUE_SCHEMES = ("file", "sqs", "azure-queue")
@@ -31,6 +31,11 @@ class Location:
     name: str
     prefix: str = ""
     url: str
+
+
+def store_url(scheme: str, name: str, prefix: str = "") -> str:
+    """The URL a cloud store reports: ``scheme://name`` plus the prefix without its ``/``."""
+    return f"{scheme}://{name}" + (f"/{prefix.rstrip('/')}" if prefix else "")
 
 
 def _file_path(url: str, parts: urllib.parse.SplitResult) -> str:
@@ -83,5 +88,4 @@ def parse(url: str, kind: str) -> Location:
     if kind == "queues" and path.strip("/"):
         raise ConfigurationError(f"queue URL {url!r}: a queue name has no path")
     prefix = normalize_prefix(path, url)
-    canonical = f"{scheme}://{name}" + (f"/{prefix.rstrip('/')}" if prefix else "")
-    return Location(scheme=scheme, name=name, prefix=prefix, url=canonical)
+    return Location(scheme=scheme, name=name, prefix=prefix, url=store_url(scheme, name, prefix))
