@@ -5,7 +5,8 @@ The book's version makes image thumbnails; this one summarises text (lines, word
 frequent words and a SHA-256 checksum) so it needs no imaging library. The shape is the same:
 trigger on upload, read the object, write a derived object, send a message.
 
-    faaskit invoke samples/image_pipeline/app.py:summarize key=incoming/notes.txt
+    faaskit serve samples/image_pipeline/app.py --data .faaskit/local
+    cp notes.txt .faaskit/local/blobs/pipeline-uploads/incoming/   # fires summarize
     faaskit build samples/image_pipeline/app.py --target all --out build/
 
 Storage URLs come from the environment (``RESULTS_URL``, ``SUMMARIES_QUEUE_URL``; any

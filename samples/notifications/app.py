@@ -6,9 +6,10 @@ The worker shows the per-message failure semantics of a queue handler: a handler
 ``batchItemFailures`` and only it is redelivered (then moved to the dead-letter queue); on
 Azure the failing message raises, so the host retries it and moves it to the poison queue.
 
-    faaskit invoke samples/notifications/app.py:fan_out --source sns \\
-        message='{"order_id": "o-1", "recipients": ["ada@example.com"]}'
-    faaskit invoke samples/notifications/app.py:deliver body='{"id": "o-1:0", "to": "a@b.c"}'
+    JOBS_QUEUE_URL=file:///tmp/jobs faaskit invoke samples/notifications/app.py:fan_out \\
+        --source sns message='{"order_id": "o-1", "recipients": ["ada@example.com"]}'
+    OUTBOX_URL=file:///tmp/outbox faaskit invoke samples/notifications/app.py:deliver \\
+        'bodies:=[{"id": "o-1-0", "to": "ada@example.com"}, "not json"]'
     faaskit build samples/notifications/app.py --target all --out build/
 
 Storage URLs come from the environment (``JOBS_QUEUE_URL``, ``OUTBOX_URL``; any
@@ -72,7 +73,7 @@ def fan_out(message: faaskit.Message, ctx: faaskit.Context) -> None:
         raise InvalidJob(f"message {message.id}: 'recipients' must be a non-empty list")
     text = event.get("text") or f"Update on order {order}"
     jobs = [
-        {"id": f"{order}:{index}", "to": to, "subject": message.subject, "text": text}
+        {"id": f"{order}-{index}", "to": to, "subject": message.subject, "text": text}
         for index, to in enumerate(recipients)
     ]
     jobs_queue(ctx).send_batch(jobs)

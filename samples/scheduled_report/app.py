@@ -5,8 +5,9 @@ timer on Azure. Each run lists the objects in the data bucket and writes
 ``reports/YYYY/MM/DD/HH.json`` to the reports bucket, named after the scheduled time, so a
 retried or late run overwrites its own report instead of adding another.
 
-    faaskit invoke samples/scheduled_report/app.py:hourly_report
-    faaskit invoke samples/scheduled_report/app.py:hourly_report --platform azure past_due=true
+    export DATA_URL=file:///tmp/data REPORTS_URL=file:///tmp/reports   # existing folders
+    faaskit invoke samples/scheduled_report/app.py:hourly_report --source scheduler
+    faaskit invoke samples/scheduled_report/app.py:hourly_report --platform azure past_due:=true
     faaskit build samples/scheduled_report/app.py --target all --out build/
 
 Storage URLs come from the environment (``DATA_URL``, ``REPORTS_URL``; any

@@ -13,10 +13,11 @@ under the caller's id.
 
 Run it locally (``faaskit serve`` keeps the bucket in its data folder)::
 
-    faaskit serve samples/todo_api/app.py
+    faaskit serve samples/todo_api/app.py --platform azure
+    curl -H 'x-ms-client-principal-id: ada' -d '{"title": "write it"}' localhost:3000/api/todos
     TODOS_URL=file:///tmp/todos faaskit invoke samples/todo_api/app.py:create_todo \\
         method=POST path=/todos body='{"title": "write the report"}' \\
-        authorizer='{"jwt": {"claims": {"sub": "ada"}}}'
+        'authorizer:={"jwt": {"claims": {"sub": "ada"}}}'
     faaskit build samples/todo_api/app.py --target all --out build/
 
 ``TODOS_URL`` (any ``faaskit.storage`` URL) says where items live; unset, it is the bucket
