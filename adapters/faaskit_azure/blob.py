@@ -33,16 +33,8 @@ import attrs
 from faaskit._context import Context
 from faaskit._events import BlobEvent
 from faaskit.exceptions import ConfigurationError, InvalidEventError, TriggerMismatchError
-from faaskit_azure.event import (
-    binding,
-    blob_subject,
-    connection,
-    grid_fields,
-    is_storage_blob,
-    option,
-    parse_time,
-    register_grid,
-)
+from faaskit_azure._bindings import binding, connection, option, parse_time
+from faaskit_azure.event import blob_subject, grid_fields, is_storage_blob, register_grid
 
 __all__ = ["BLOB_TRIGGER", "CLOUD_EVENTS_BLOB", "DECODERS", "EVENT_GRID_BLOB", "register"]
 

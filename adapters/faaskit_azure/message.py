@@ -32,7 +32,7 @@ import attrs
 from faaskit._context import Context
 from faaskit._events import Message, MessageBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
-from faaskit_azure.event import batch_entries, binding, connection, option, raise_failures, utc
+from faaskit_azure._bindings import batch_entries, binding, connection, option, raise_failures, utc
 
 __all__ = ["DECODERS", "SERVICE_BUS", "STORAGE_QUEUE", "ServiceBus", "StorageQueue", "register"]
 

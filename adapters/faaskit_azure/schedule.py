@@ -25,7 +25,7 @@ import attrs
 from faaskit._context import Context
 from faaskit._events import ScheduleEvent
 from faaskit.exceptions import InvalidEventError
-from faaskit_azure.event import binding, option, parse_time
+from faaskit_azure._bindings import binding, option, parse_time
 
 __all__ = ["DECODERS", "TIMER", "Timer", "register"]
 

@@ -35,14 +35,7 @@ import attrs
 from faaskit._context import Context
 from faaskit._events import Record, RecordBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
-from faaskit_azure.event import (
-    batch_entries,
-    binding,
-    connection,
-    option,
-    raise_failures,
-    utc,
-)
+from faaskit_azure._bindings import batch_entries, binding, connection, option, raise_failures, utc
 
 __all__ = ["COSMOS_DB", "DECODERS", "EVENT_HUBS", "CosmosDB", "EventHubs", "register"]
 
