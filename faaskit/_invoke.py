@@ -303,7 +303,7 @@ def run(handler: Any, event: Any, ctx: Context, *, source: str, report: bool = T
     if isinstance(event, tuple):
         return [run(handler, item, ctx, source=source, report=report) for item in event]
     check_kind(handler, event, source)
-    return handler.call(event, ctx)
+    return handler.call(_declared(handler, event), ctx)
 
 
 async def arun(handler: Any, event: Any, ctx: Context, *, source: str, report: bool = True) -> Any:
@@ -317,4 +317,14 @@ async def arun(handler: Any, event: Any, ctx: Context, *, source: str, report: b
     if isinstance(event, tuple):
         return [await arun(handler, item, ctx, source=source, report=report) for item in event]
     check_kind(handler, event, source)
-    return await handler.acall(event, ctx)
+    return await handler.acall(_declared(handler, event), ctx)
+
+
+def _declared(handler: Any, event: Any) -> Any:
+    """A schedule tick names the handler's declared expression on every cloud (AWS events
+    carry only the rule's name, Azure timer payloads nothing); other events pass unchanged.
+    """
+    expression = getattr(handler.trigger, "expression", None)
+    if expression is not None and getattr(event, "schedule", expression) != expression:
+        return attrs.evolve(event, schedule=expression)
+    return event

@@ -74,7 +74,8 @@ def _scalar(value: Any) -> str:
     if isinstance(value, (int, float)):
         return repr(value)
     text = str(value)
-    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED:
+    # A plain scalar may not end with ":" (it would read as a mapping key).
+    if _PLAIN.fullmatch(text) and text.lower() not in _RESERVED and not text.endswith(":"):
         return text
     return _quoted(text)
 

@@ -24,5 +24,7 @@ def test_schedule_entry(rel: str) -> None:
     resource = raw["resources"][0].split(":", 5)[5]
     kind, _, name = resource.partition("/")
     assert kind in ("rule", "schedule")
-    assert tick.schedule is not None and name.endswith(tick.schedule)
+    assert tick.schedule == "rate(1 minute)"  # a declared handler sees its own expression
+    (bare_tick,), _ = capture(raw)
+    assert bare_tick.schedule is not None and name.endswith(bare_tick.schedule)
     assert tick.raw == raw

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import faaskit
@@ -90,5 +90,7 @@ _DATA = st.recursive(
 
 
 @given(st.dictionaries(_TEXT, _DATA, max_size=5))
+@example({"": ["A:"]})  # a plain scalar ending in ":" once read back as a mapping
+@example({"key:": "value:"})
 def test_yaml_reads_back_as_written(data: dict[str, Any]) -> None:
     assert yaml.safe_load(dump_yaml(data)) == (data or {})
