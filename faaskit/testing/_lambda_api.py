@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from concurrent.futures import Future
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from faaskit.exceptions import LambdaFunctionError
+from faaskit.testing._http_server import QuietHandler
 
 if TYPE_CHECKING:
     from faaskit.testing.lambda_runtime import LambdaRuntime
@@ -34,25 +35,8 @@ class Invocation:
     future: Future[Any] = attrs.field(eq=False)
 
 
-class _Api(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class _Api(QuietHandler):
     server: Server
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def _body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
     def _reply(self, status: int, body: Any, headers: Mapping[str, str] | None = None) -> None:
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -93,7 +77,7 @@ class _Api(BaseHTTPRequestHandler):
         )
 
     def do_POST(self) -> None:
-        body = self._body()
+        body = self.read_body()
         runtime = self.server.runtime
         parts = self.path[len(PREFIX) :].strip("/").split("/")
         if parts == ["init", "error"]:
