@@ -82,21 +82,24 @@ def _size(obj: Mapping[str, Any], source: str, path: str) -> int | None:
     return None if size is None else int(size)
 
 
+def _bucket_object(
+    holder: Mapping[str, Any], source: str, path: str
+) -> tuple[str, Mapping[str, Any], str]:
+    """The bucket name, the object and its decoded key under ``holder`` at ``path``."""
+    bucket = require(
+        require(holder, "bucket", Mapping, source, path), "name", str, source, f"{path}.bucket"
+    )
+    obj = require(holder, "object", Mapping, source, path)
+    return bucket, obj, unquote_plus(require(obj, "key", str, source, f"{path}.object"))
+
+
 def s3_record(record: Any, source: str, path: str) -> BlobEvent:
     """One S3 notification record (``Records[i]``) as a :class:`BlobEvent`."""
     if not isinstance(record, Mapping):
         raise invalid(source, path, f"must be an object, got {type(record).__name__}")
     s3 = require(record, "s3", Mapping, source, path)
-    bucket = require(
-        require(s3, "bucket", Mapping, source, f"{path}.s3"),
-        "name",
-        str,
-        source,
-        f"{path}.s3.bucket",
-    )
-    obj = require(s3, "object", Mapping, source, f"{path}.s3")
     opath = f"{path}.s3.object"
-    key = unquote_plus(require(obj, "key", str, source, opath))
+    bucket, obj, key = _bucket_object(s3, source, f"{path}.s3")
     region = optional(record, "awsRegion", str, source, path)
     return BlobEvent(
         bucket=bucket,
@@ -145,16 +148,8 @@ def eventbridge_object(data: Mapping[str, Any], source: str, path: str = "") -> 
     """An S3 object event delivered by EventBridge as a :class:`BlobEvent`."""
     prefix = f"{path}." if path else ""
     detail = require(data, "detail", Mapping, source, path)
-    bucket = require(
-        require(detail, "bucket", Mapping, source, f"{prefix}detail"),
-        "name",
-        str,
-        source,
-        f"{prefix}detail.bucket",
-    )
     opath = f"{prefix}detail.object"
-    obj = require(detail, "object", Mapping, source, f"{prefix}detail")
-    key = unquote_plus(require(obj, "key", str, source, opath))
+    bucket, obj, key = _bucket_object(detail, source, f"{prefix}detail")
     region = optional(data, "region", str, source, path)
     return BlobEvent(
         bucket=bucket,
