@@ -216,6 +216,12 @@ def _storage_topic(account: str) -> str:
     )
 
 
+def _blob_event_type(action: str) -> str:
+    return (
+        "Microsoft.Storage.BlobDeleted" if action == "deleted" else "Microsoft.Storage.BlobCreated"
+    )
+
+
 def _blob_data(account: str, container: str, name: str, size: int, action: str) -> dict[str, Any]:
     return {
         "api": "DeleteBlob" if action == "deleted" else "PutBlob",
@@ -242,9 +248,7 @@ def blob_created_eventgrid(
     """``Microsoft.Storage.BlobCreated`` (or ``BlobDeleted``) in the Event Grid schema."""
     spec = eventgrid(
         _blob_data(account, container, name, size, action),
-        event_type="Microsoft.Storage.BlobDeleted"
-        if action == "deleted"
-        else "Microsoft.Storage.BlobCreated",
+        event_type=_blob_event_type(action),
         subject=f"/blobServices/default/containers/{container}/blobs/{name}",
         topic=_storage_topic(account),
     )
@@ -262,9 +266,7 @@ def blob_created_cloudevent(
     """``Microsoft.Storage.BlobCreated`` (or ``BlobDeleted``) in the CloudEvents 1.0 schema."""
     event = {
         "specversion": "1.0",
-        "type": "Microsoft.Storage.BlobDeleted"
-        if action == "deleted"
-        else "Microsoft.Storage.BlobCreated",
+        "type": _blob_event_type(action),
         "source": _storage_topic(account),
         "id": new_id(),
         "time": iso(None),
