@@ -27,7 +27,12 @@ class Attributes(Mapping[str, Any]):
     message itself is still delivered.
     """
 
+    # ``_path`` locates the attributes in the payload; an int ``i`` stands for the SQS
+    # record's ``Records[i].messageAttributes``, formatted only when an error names it.
     __slots__ = ("_cache", "_decode", "_path", "_raw", "_source")
+
+    _cache: dict[str, Any] | None
+    _path: str | int
 
     def __init__(
         self,
@@ -40,21 +45,41 @@ class Attributes(Mapping[str, Any]):
         self._decode = decode
         self._source = source
         self._path = path
-        self._cache: dict[str, Any] = {}
+        self._cache = None
+
+    @classmethod
+    def sqs(cls, raw: Mapping[str, Any], index: int, source: str = "sqs") -> Attributes:
+        """The ``messageAttributes`` of record ``index`` of an SQS delivery."""
+        new = cls.__new__(cls)
+        new._raw = raw
+        new._decode = sqs_attribute
+        new._source = source
+        new._path = index
+        new._cache = None
+        return new
 
     def __getitem__(self, name: str) -> Any:
-        try:
-            return self._cache[name]
-        except KeyError:
-            value = self._decode(self._raw[name], self._source, f"{self._path}.{name}")
-            self._cache[name] = value
-            return value
+        cache = self._cache
+        if cache is None:
+            cache = self._cache = {}
+        elif name in cache:
+            return cache[name]
+        value = self._decode(self._raw[name], self._source, f"{self._where()}.{name}")
+        cache[name] = value
+        return value
+
+    def _where(self) -> str:
+        path = self._path
+        return path if type(path) is str else f"Records[{path}].messageAttributes"
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._raw)
 
     def __len__(self) -> int:
         return len(self._raw)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
 
     def __repr__(self) -> str:
         return f"Attributes({list(self._raw)!r})"

@@ -33,7 +33,6 @@ from typing import Any
 
 from faaskit._context import Context
 from faaskit._events import BatchEntry, BatchResult, Message, MessageBatch
-from faaskit._fast import maker
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._attributes import Attributes, sns_attribute, sqs_attribute
 from faaskit_aws._attributes import attributes as attributes_of
@@ -48,6 +47,9 @@ from faaskit_aws._fields import (
     records,
     require,
 )
+from faaskit_aws._millis import MICROS as _MICROS
+from faaskit_aws._millis import utc_millis as _utc_millis
+from faaskit_aws._writable import writable
 
 __all__ = ["DECODERS", "SNS", "SQS", "Attributes"]
 
@@ -85,12 +87,28 @@ def _is_sns_envelope(data: Any) -> bool:
     )
 
 
-_make_message = maker(Message)
-_make_entry = maker(BatchEntry)
-_make_batch = maker(MessageBatch)
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _UTC = _dt.timezone.utc
-_from_timestamp = _dt.datetime.fromtimestamp
+_datetime: Any = _dt.datetime
+_new: Any = object.__new__
+_WritableMessage = writable(Message)
+_WritableEntry = writable(BatchEntry)
+_WritableBatch = writable(MessageBatch)
+# What the fast path lets through: anything else raises one of these on the careful path.
+_ODD = (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError)
+
+
+_QUEUES: dict[Any, str | None] = {}
+"""Queue names by source ARN, for the few queues a function reads (bounded)."""
+
+
+def _queue_name(arn: str) -> str | None:
+    name = _QUEUES.get(arn, _QUEUES)
+    if name is _QUEUES:
+        if len(_QUEUES) >= 64:
+            _QUEUES.clear()
+        name = _QUEUES[arn] = arn_name(arn)
+    return name  # type: ignore[return-value]
 
 
 def _may_wrap(body: str) -> bool:
@@ -101,52 +119,6 @@ def _may_wrap(body: str) -> bool:
     return (
         '"TopicArn"' in body or '"Records"' in body or '"detail-type"' in body or '"Event"' in body
     )
-
-
-def _fast_entry(record: Any, index: int, source: str, names: dict[Any, Any]) -> Any:
-    """The entry for a record of the documented shape, or None to take the careful path.
-
-    Most deliveries are plain messages; this builds them without the per-field checks.
-    """
-    try:
-        message_id = record["messageId"]
-        body = record["body"]
-        system = record["attributes"]
-        count = int(system["ApproximateReceiveCount"])
-        sent = _from_timestamp(int(system["SentTimestamp"]) / 1000, _UTC)
-        group = system.get("MessageGroupId")
-        attributes = record.get("messageAttributes")
-        arn = record.get("eventSourceARN")
-    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
-        return None
-    if (
-        type(message_id) is not str
-        or not message_id
-        or type(body) is not str
-        or (group is not None and type(group) is not str)
-        or (attributes is not None and type(attributes) is not dict)
-        or (arn is not None and type(arn) is not str)
-        or _may_wrap(body)
-    ):
-        return None
-    queue = names.get(arn, names)
-    if queue is names:
-        queue = names[arn] = arn_name(arn)
-    message = _make_message(
-        id=message_id,
-        body=body.encode("utf-8"),
-        attributes=Attributes(
-            attributes, sqs_attribute, source, f"Records[{index}].messageAttributes"
-        )
-        if attributes
-        else _EMPTY,
-        delivery_count=count,
-        enqueued_at=sent,
-        source=queue,
-        group_id=group,
-        raw=record,
-    )
-    return _make_entry(id=message_id, events=(message,), item=message, error=None)
 
 
 def _sqs_entry(record: Any, index: int, source: str) -> tuple[BatchEntry, Message | None]:
@@ -220,28 +192,109 @@ class Sqs:
         return first is not None and first.get("eventSource") == "aws:sqs"
 
     def decode(self, raw: Any, ctx: Context) -> MessageBatch:
+        # Records of the documented shape holding a plain body (most deliveries) are built
+        # inline, through writable twins; anything else takes the careful path (_sqs_entry).
         source = self.source
-        entries: list[BatchEntry] = []
-        messages: list[Message] = []
-        names: dict[Any, Any] = {}
         batch = raw.get("Records") if type(raw) is dict else None
-        for index, record in enumerate(batch if type(batch) is list else records(raw, source)):
-            entry = _fast_entry(record, index, source, names)
-            if entry is None:
-                entry, message = _sqs_entry(record, index, source)
+        if type(batch) is not list:
+            batch = records(raw, source)
+        entries: list[Any] = []
+        messages: list[Any] = []
+        seconds: dict[str, Any] = {}
+        for index, record in enumerate(batch):
+            try:
+                message_id = record["messageId"]
+                body = record["body"]
+                system = record["attributes"]
+                count = system["ApproximateReceiveCount"]
+                sent = system["SentTimestamp"]
+                group = system.get("MessageGroupId")
+                attributes = record.get("messageAttributes")
+                arn = record.get("eventSourceARN")
+                head = body[:1]
+                plain = (
+                    type(message_id) is str
+                    and type(body) is str
+                    and type(count) is str
+                    and type(sent) is str
+                    and message_id != ""
+                    and (group is None or type(group) is str)
+                    and (attributes is None or type(attributes) is dict)
+                    and (arn is None or type(arn) is str)
+                    and (
+                        # _may_wrap(body), inlined
+                        not (
+                            '"TopicArn"' in body
+                            or '"Records"' in body
+                            or '"detail-type"' in body
+                            or '"Event"' in body
+                        )
+                        if head == "{"
+                        else not head.isspace()
+                    )
+                )
+                if plain:
+                    count = int(count)
+                    # utc_millis(sent, seconds), its common case inlined
+                    packed = seconds.get(sent[:-3])
+                    micro = _MICROS.get(sent[-3:])
+                    if type(packed) is bytes and micro is not None:
+                        sent = _datetime(packed + micro, _UTC)
+                    else:
+                        sent = _utc_millis(sent, seconds)
+            except _ODD:
+                plain = False
+            if not plain:
+                careful, decoded = _sqs_entry(record, index, source)
+                entries.append(careful)
+                if decoded is not None:
+                    messages.append(decoded)
+                continue
+            queue = _QUEUES.get(arn, _QUEUES)
+            if queue is _QUEUES:
+                queue = _queue_name(arn)
+            if attributes:
+                lazy = _new(Attributes)  # Attributes.sqs(attributes, index), inlined
+                lazy._raw = attributes
+                lazy._decode = sqs_attribute
+                lazy._source = source
+                lazy._path = index
+                lazy._cache = None
             else:
-                message = entry.item
+                lazy = _EMPTY
+            message = _new(_WritableMessage)
+            message.id = message_id
+            message.body = body.encode()
+            message.attributes = lazy
+            message.delivery_count = count
+            message.enqueued_at = sent
+            message.source = queue
+            message.subject = None
+            message.group_id = group
+            message.raw = record
+            message.__class__ = Message
+            entry = _new(_WritableEntry)
+            entry.id = message_id
+            entry.events = (message,)
+            entry.item = message
+            entry.error = None
+            entry.__class__ = BatchEntry
             entries.append(entry)
-            if message is not None:
-                messages.append(message)
-        first = first_record(raw) or {}
-        arn = first.get("eventSourceARN")
-        queue = names[arn] if type(arn) is str and arn in names else arn_name(arn)
-        system = first.get("attributes")
-        fifo = (queue or "").endswith(".fifo") or (
+            messages.append(message)
+        first = batch[0] if batch else None
+        arn = first.get("eventSourceARN") if type(first) is dict else None
+        queue = _queue_name(arn) if type(arn) is str else arn_name(arn)
+        system = first.get("attributes") if type(first) is dict else None
+        made = _new(_WritableBatch)
+        made.messages = messages
+        made.source = queue
+        made.fifo = (queue or "").endswith(".fifo") or (
             isinstance(system, Mapping) and "MessageGroupId" in system
         )
-        return _make_batch(messages=messages, source=queue, fifo=fifo, raw=raw, entries=entries)
+        made.raw = raw
+        made.entries = entries
+        made.__class__ = MessageBatch
+        return made  # type: ignore[no-any-return]
 
     def encode(self, result: Any, raw: Any) -> dict[str, list[dict[str, str]]]:
         return failures(result)
