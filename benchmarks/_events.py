@@ -48,6 +48,17 @@ def http_api_v2_get() -> dict[str, Any]:
     }
 
 
+def lambda_environment() -> None:
+    """Set the variables the Lambda runtime sets for every invocation (region, trace header)."""
+    import os
+
+    os.environ.setdefault("AWS_REGION", "eu-west-1")
+    os.environ.setdefault(
+        "_X_AMZN_TRACE_ID",
+        "Root=1-65a1b2c3-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=0",
+    )
+
+
 class LambdaContext:
     """The attributes of the Lambda context object that handlers read."""
 

@@ -17,7 +17,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "adapters"), str(ROOT / "benchmarks")]
 
-from _events import LambdaContext, http_api_v2_get  # noqa: E402
+from _events import LambdaContext, http_api_v2_get, lambda_environment  # noqa: E402
 
 
 def bare_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -87,6 +87,7 @@ def main() -> None:
     parser.add_argument("--number", type=int, default=20000, help="calls per repeat")
     parser.add_argument("--repeat", type=int, default=9, help="repeats (best is kept)")
     args = parser.parse_args()
+    lambda_environment()
     contenders = {
         "bare handler": lambda: bare_handler,
         "faaskit": faaskit_handler,

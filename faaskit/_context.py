@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import time as _time
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -58,12 +60,29 @@ class Context:
 
 
 def request_logger(function_name: str, request_id: str) -> logging.LoggerAdapter[logging.Logger]:
-    """The logger handed to a handler: ``faaskit.<function>``, tagged with the request id."""
+    """The logger handed to a handler: ``faaskit.<function>``, tagged with the request id.
+
+    Fields a call passes with ``extra=`` are kept beside ``request_id``.
+    """
     import logging
 
-    return logging.LoggerAdapter(
+    return _adapter_class()(
         logging.getLogger(f"faaskit.{function_name}"), {"request_id": request_id}
     )
+
+
+@functools.cache
+def _adapter_class() -> type[logging.LoggerAdapter[logging.Logger]]:
+    import logging
+
+    class RequestLogger(logging.LoggerAdapter[logging.Logger]):
+        """A logger adapter that merges the request's fields with a call's ``extra``."""
+
+        def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
+            kwargs["extra"] = {**(kwargs.get("extra") or {}), **(self.extra or {})}
+            return msg, kwargs
+
+    return RequestLogger
 
 
 def local_context(function_name: str = "local", *, request_id: str | None = None) -> Context:

@@ -79,3 +79,13 @@ def test_cold_start_is_true_only_on_the_first_context_of_a_process() -> None:
         check=True,
     ).stdout
     assert json.loads(out) == [True, False, False]
+
+
+def test_log_keeps_the_fields_a_call_passes_beside_the_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ctx = local_context("logger-test", request_id="req-7")
+    with caplog.at_level(logging.INFO, logger="faaskit.logger-test"):
+        ctx.log.info("saved", extra={"todo_id": "t1"})
+    (record,) = [r for r in caplog.records if r.name == "faaskit.logger-test"]
+    assert (record.request_id, record.todo_id) == ("req-7", "t1")  # type: ignore[attr-defined]
