@@ -25,15 +25,12 @@ from faaskit.testing.azure_host import (
     event_grid_event,
     event_hub_event,
     queue_message,
-    runtime_python,
     service_bus_message,
     timer_tick,
 )
+from tests.runtime.helpers import AZURE_RUNTIME
 
-pytestmark = [
-    pytest.mark.runtime,
-    pytest.mark.skipif(runtime_python() is None, reason="no Python 3.13 Azure runtime"),
-]
+pytestmark = AZURE_RUNTIME
 
 APP = """
 import json, logging

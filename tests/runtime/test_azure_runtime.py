@@ -7,7 +7,6 @@ worker handed it, and the tests compare that with what the harness sent as the h
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,25 +21,17 @@ from faaskit.testing.azure_host import (
     event_grid_event,
     event_hub_event,
     queue_message,
-    runtime_python,
     service_bus_message,
     timer_tick,
 )
+from tests.runtime.helpers import AZURE_RUNTIME, host_fixture
 
-pytestmark = [
-    pytest.mark.runtime,
-    pytest.mark.skipif(
-        runtime_python() is None, reason="no Python 3.13 with azure-functions-runtime"
-    ),
-]
+pytestmark = AZURE_RUNTIME
 
 APP = Path(__file__).with_name("azure_app")
 
 
-@pytest.fixture(scope="module")
-def host() -> Iterator[AzureHost]:
-    with AzureHost(APP) as running:
-        yield running
+host = host_fixture(APP)
 
 
 def reported(result: Invocation, kind: str) -> Any:

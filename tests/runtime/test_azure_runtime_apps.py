@@ -6,14 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from faaskit.testing.azure_host import AzureHost, AzureHostError, runtime_python
+from faaskit.testing.azure_host import AzureHost, AzureHostError
+from tests.runtime.helpers import AZURE_RUNTIME
 
-pytestmark = [
-    pytest.mark.runtime,
-    pytest.mark.skipif(
-        runtime_python() is None, reason="no Python 3.13 with azure-functions-runtime"
-    ),
-]
+pytestmark = AZURE_RUNTIME
 
 HELLO = """
 import azure.functions as func

@@ -8,7 +8,6 @@ compare with the delivery the harness sent as the Functions host would.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,24 +18,16 @@ from faaskit.testing.azure_host import (
     Invocation,
     blob_created,
     queue_message,
-    runtime_python,
     timer_tick,
 )
+from tests.runtime.helpers import AZURE_RUNTIME, host_fixture
 
-pytestmark = [
-    pytest.mark.runtime,
-    pytest.mark.skipif(
-        runtime_python() is None, reason="no Python 3.13 with azure-functions-runtime"
-    ),
-]
+pytestmark = AZURE_RUNTIME
 
 APP = Path(__file__).with_name("azure_faaskit_app")
 
 
-@pytest.fixture(scope="module")
-def host() -> Iterator[AzureHost]:
-    with AzureHost(APP) as running:
-        yield running
+host = host_fixture(APP)
 
 
 def reported(result: Invocation, kind: str) -> Any:
