@@ -7,7 +7,6 @@ the Azure documentation (blob trigger metadata; Event Grid blob storage event sc
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from faaskit.exceptions import ConfigurationError, InvalidEventError
 from faaskit.testing.azure_objects import build
 from faaskit_azure import blob as azblob
 from faaskit_azure import event as azevent
+from tests.azure.helpers import binding_of, invoke
 
 pytest.importorskip("azure.functions")
 
@@ -179,32 +179,11 @@ def test_event_grid_blob_with_non_object_data_is_refused() -> None:
 # Registration and end-to-end through function_app, as the worker calls the function.
 
 
-def _function(handler: Any, **options: Any) -> Any:
-    import faaskit_azure
-
-    (function,) = faaskit_azure.function_app(handler, **options).get_functions()
-    return function
-
-
-def _binding(handler: Any, **options: Any) -> dict[str, Any]:
-    (raw,) = _function(handler, **options).get_raw_bindings()
-    return dict(json.loads(raw))
-
-
-def invoke(handler: Any, raw: Any) -> Any:
-    """Call the registered function as the worker does: binding name and context keywords."""
-    if isinstance(raw, dict) and "binding" in raw:
-        raw = build(raw)
-    function = _function(handler)
-    context = SimpleNamespace(invocation_id="inv-1", function_name=handler.name, trace_context=None)
-    return function.get_user_function()(**{function.get_trigger().name: raw, "context": context})
-
-
 def test_blob_declaration_becomes_a_blob_trigger_on_the_filtered_path() -> None:
     @faaskit.handler(faaskit.blob("uploads", prefix="in/", suffix=".csv"))
     def on_upload(event: Any, ctx: Any) -> None: ...
 
-    binding = _binding(on_upload)
+    binding = binding_of(on_upload)
     assert binding["type"] == "blobTrigger"
     assert binding["path"] == "uploads/in/{name}.csv"
     assert binding["connection"] == "AzureWebJobsStorage"
@@ -214,7 +193,9 @@ def test_blob_trigger_can_be_driven_by_event_grid_and_use_another_connection() -
     @faaskit.handler(faaskit.blob("uploads"))
     def on_upload(event: Any, ctx: Any) -> None: ...
 
-    binding = _binding(on_upload, blob_trigger="blob-eventgrid", connections={"storage": "Uploads"})
+    binding = binding_of(
+        on_upload, blob_trigger="blob-eventgrid", connections={"storage": "Uploads"}
+    )
     assert binding["type"] == "blobTrigger"
     assert binding["source"] == "EventGrid"
     assert binding["connection"] == "Uploads"
@@ -233,7 +214,7 @@ def test_deletes_or_the_eventgrid_option_register_an_event_grid_trigger(
     @faaskit.handler(declaration)
     def on_change(event: Any, ctx: Any) -> None: ...
 
-    assert _binding(on_change, **options)["type"] == "eventGridTrigger"
+    assert binding_of(on_change, **options)["type"] == "eventGridTrigger"
 
 
 def test_unknown_blob_trigger_mode_is_a_configuration_error() -> None:
@@ -241,7 +222,7 @@ def test_unknown_blob_trigger_mode_is_a_configuration_error() -> None:
     def on_upload(event: Any, ctx: Any) -> None: ...
 
     with pytest.raises(ConfigurationError, match="blob_trigger"):
-        _binding(on_upload, blob_trigger="polling")
+        binding_of(on_upload, blob_trigger="polling")
 
 
 def test_blob_handler_runs_through_the_registered_function() -> None:

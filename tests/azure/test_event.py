@@ -7,7 +7,6 @@ Azure documentation (Event Grid event schema; CloudEvents 1.0 schema in Event Gr
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -18,6 +17,7 @@ from faaskit.exceptions import InvalidEventError, TriggerMismatchError
 from faaskit.testing.azure_objects import build
 from faaskit_azure import blob as azblob
 from faaskit_azure import event as azevent
+from tests.azure.helpers import function_of, invoke
 
 pytest.importorskip("azure.functions")
 
@@ -125,20 +125,6 @@ def test_not_an_event_is_a_typed_error() -> None:
 # Registration through function_app.
 
 
-def _function(handler: Any, **options: Any) -> Any:
-    import faaskit_azure
-
-    (function,) = faaskit_azure.function_app(handler, **options).get_functions()
-    return function
-
-
-def invoke(handler: Any, raw: Any) -> Any:
-    """Call the registered function as the worker does: binding name and context keywords."""
-    function = _function(handler)
-    context = SimpleNamespace(invocation_id="inv-1", function_name=handler.name, trace_context=None)
-    return function.get_user_function()(**{function.get_trigger().name: raw, "context": context})
-
-
 def test_events_handler_is_an_event_grid_trigger_and_gets_every_event() -> None:
     seen: list[faaskit.CloudEvent] = []
 
@@ -146,7 +132,7 @@ def test_events_handler_is_an_event_grid_trigger_and_gets_every_event() -> None:
     def on_event(event: faaskit.CloudEvent, ctx: Any) -> None:
         seen.append(event)
 
-    (raw,) = _function(on_event).get_raw_bindings()
+    (raw,) = function_of(on_event).get_raw_bindings()
     assert json.loads(raw)["type"] == "eventGridTrigger"
     storage = dict(CLOUD, type="Microsoft.Storage.BlobDeleted")
     for document in (GRID, CLOUD, storage):

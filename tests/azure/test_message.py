@@ -19,6 +19,7 @@ from faaskit._context import local_context
 from faaskit.exceptions import BatchFailedError, ConfigurationError, InvalidEventError
 from faaskit.testing.azure_objects import build
 from faaskit_azure import message as azmessage
+from tests.azure.helpers import binding_of, function_of, invoke
 
 pytest.importorskip("azure.functions")
 
@@ -152,35 +153,14 @@ def test_non_mapping_properties_are_refused() -> None:
 # Registration and semantics through function_app.
 
 
-def _function(handler: Any, **options: Any) -> Any:
-    import faaskit_azure
-
-    (function,) = faaskit_azure.function_app(handler, **options).get_functions()
-    return function
-
-
-def _binding(handler: Any, **options: Any) -> dict[str, Any]:
-    (raw,) = _function(handler, **options).get_raw_bindings()
-    return dict(json.loads(raw))
-
-
-def invoke(handler: Any, raw: Any, **options: Any) -> Any:
-    """Call the registered function as the worker does: binding name and context keywords."""
-    if isinstance(raw, dict) and "binding" in raw:
-        raw = build(raw)
-    function = _function(handler, **options)
-    context = SimpleNamespace(invocation_id="inv-1", function_name=handler.name, trace_context=None)
-    return function.get_user_function()(**{function.get_trigger().name: raw, "context": context})
-
-
 def test_queue_is_a_storage_queue_by_default_and_service_bus_when_asked() -> None:
     @faaskit.handler(faaskit.queue("orders"))
     def on_order(message: Any, ctx: Any) -> None: ...
 
-    storage = _binding(on_order)
+    storage = binding_of(on_order)
     assert (storage["type"], storage["queueName"]) == ("queueTrigger", "orders")
     assert storage["connection"] == "AzureWebJobsStorage"
-    bus = _binding(on_order, queue_service={"orders": "servicebus"})
+    bus = binding_of(on_order, queue_service={"orders": "servicebus"})
     assert (bus["type"], bus["queueName"], bus["connection"]) == (
         "serviceBusTrigger",
         "orders",
@@ -188,7 +168,7 @@ def test_queue_is_a_storage_queue_by_default_and_service_bus_when_asked() -> Non
     )
     assert bus.get("cardinality", "ONE").upper() == "ONE"
     with pytest.raises(ConfigurationError, match="queue_service"):
-        _binding(on_order, queue_service="kafka")
+        binding_of(on_order, queue_service="kafka")
 
 
 def test_batch_service_bus_queue_has_cardinality_many_and_a_list_annotation() -> None:
@@ -199,7 +179,7 @@ def test_batch_service_bus_queue_has_cardinality_many_and_a_list_annotation() ->
     @faaskit.handler(faaskit.queue("orders", batch=True))
     def on_orders(batch: Any, ctx: Any) -> None: ...
 
-    function = _function(on_orders, queue_service="servicebus")
+    function = function_of(on_orders, queue_service="servicebus")
     (raw,) = function.get_raw_bindings()
     assert json.loads(raw)["cardinality"].upper() == "MANY"
     hints = typing.get_type_hints(function.get_user_function())
@@ -213,11 +193,11 @@ def test_topic_is_a_service_bus_subscription() -> None:
     @faaskit.handler(faaskit.topic("news"))
     def archive(message: Any, ctx: Any) -> None: ...
 
-    binding = _binding(on_news, connections={"servicebus": "Bus"})
+    binding = binding_of(on_news, connections={"servicebus": "Bus"})
     assert binding["type"] == "serviceBusTrigger"
     assert (binding["topicName"], binding["subscriptionName"]) == ("news", "mailer")
     assert binding["connection"] == "Bus"
-    assert _binding(archive)["subscriptionName"] == "archive"
+    assert binding_of(archive)["subscriptionName"] == "archive"
 
 
 def test_failing_message_raises_so_azure_retries_it() -> None:

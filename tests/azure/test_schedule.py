@@ -7,7 +7,6 @@ from the Azure documentation (timer trigger usage: ``IsPastDue``, ``ScheduleStat
 from __future__ import annotations
 
 import datetime as dt
-import json
 from types import SimpleNamespace
 from typing import Any
 
@@ -18,6 +17,7 @@ from faaskit._context import local_context
 from faaskit.exceptions import ConfigurationError, InvalidEventError
 from faaskit.testing.azure_objects import build
 from faaskit_azure import schedule as azschedule
+from tests.azure.helpers import binding_of, function_of
 
 pytest.importorskip("azure.functions")
 
@@ -59,18 +59,6 @@ def test_bad_status_is_a_typed_error() -> None:
     assert info.value.field == "ScheduleStatus.Last"
 
 
-def _function(handler: Any, **options: Any) -> Any:
-    import faaskit_azure
-
-    (function,) = faaskit_azure.function_app(handler, **options).get_functions()
-    return function
-
-
-def _binding(handler: Any, **options: Any) -> dict[str, Any]:
-    (raw,) = _function(handler, **options).get_raw_bindings()
-    return dict(json.loads(raw))
-
-
 @pytest.mark.parametrize(
     "expression", ["rate(5 minutes)", "cron(0 12 ? * MON-FRI *)", "0 30 9 * * 1-5"]
 )
@@ -80,12 +68,12 @@ def test_schedule_registers_a_timer_with_the_ncrontab_translation(expression: st
     @faaskit.handler(faaskit.schedule(expression))
     def tick(event: Any, ctx: Any) -> None: ...
 
-    binding = _binding(tick)
+    binding = binding_of(tick)
     assert binding["type"] == "timerTrigger"
     assert binding["schedule"] == to_ncrontab(expression)
     assert len(binding["schedule"].split()) == 6
     assert "runOnStartup" not in binding
-    assert _binding(tick, run_on_startup=True)["runOnStartup"] is True
+    assert binding_of(tick, run_on_startup=True)["runOnStartup"] is True
 
 
 def test_schedule_azure_cannot_express_is_refused_at_registration() -> None:
@@ -93,7 +81,7 @@ def test_schedule_azure_cannot_express_is_refused_at_registration() -> None:
     def month_end(event: Any, ctx: Any) -> None: ...
 
     with pytest.raises(ConfigurationError, match="cron"):
-        _binding(month_end)
+        binding_of(month_end)
 
 
 def test_timer_handler_runs_with_the_declared_schedule() -> None:
@@ -103,7 +91,7 @@ def test_timer_handler_runs_with_the_declared_schedule() -> None:
     def tick(event: faaskit.ScheduleEvent, ctx: Any) -> None:
         seen.append(event)
 
-    function = _function(tick)
+    function = function_of(tick)
     context = SimpleNamespace(invocation_id="i", function_name="tick", trace_context=None)
     raw = build(timer_spec(past_due=True, last="2024-03-10T12:00:00Z"))
     function.get_user_function()(timer=raw, context=context)

@@ -20,6 +20,7 @@ from faaskit._context import local_context
 from faaskit.exceptions import BatchFailedError, ConfigurationError, InvalidEventError
 from faaskit.testing.azure_objects import build
 from faaskit_azure import stream as azstream
+from tests.azure.helpers import binding_of, invoke
 
 pytest.importorskip("azure.functions")
 
@@ -123,29 +124,11 @@ def test_bad_cosmos_documents_are_kept_as_failed_entries(bad: Any, field: str) -
 # Registration and semantics through function_app.
 
 
-def _function(handler: Any, **options: Any) -> Any:
-    import faaskit_azure
-
-    (function,) = faaskit_azure.function_app(handler, **options).get_functions()
-    return function
-
-
-def _binding(handler: Any, **options: Any) -> dict[str, Any]:
-    (raw,) = _function(handler, **options).get_raw_bindings()
-    return dict(json.loads(raw))
-
-
-def invoke(handler: Any, raw: Any, **options: Any) -> Any:
-    function = _function(handler, **options)
-    context = SimpleNamespace(invocation_id="inv-1", function_name=handler.name, trace_context=None)
-    return function.get_user_function()(**{function.get_trigger().name: raw, "context": context})
-
-
 def test_stream_registers_an_event_hub_with_cardinality_many() -> None:
     @faaskit.handler(faaskit.stream("telemetry"))
     def on_record(record: Any, ctx: Any) -> None: ...
 
-    binding = _binding(on_record, connections={"eventhub": "Hub"})
+    binding = binding_of(on_record, connections={"eventhub": "Hub"})
     assert (binding["type"], binding["eventHubName"], binding["connection"]) == (
         "eventHubTrigger",
         "telemetry",
@@ -158,14 +141,14 @@ def test_database_slash_container_registers_the_cosmos_change_feed() -> None:
     @faaskit.handler(faaskit.stream("shop/orders"))
     def on_change(record: Any, ctx: Any) -> None: ...
 
-    binding = _binding(on_change, cosmosdb_leases="shop-leases")
+    binding = binding_of(on_change, cosmosdb_leases="shop-leases")
     assert binding["type"] == "cosmosDBTrigger"
     assert (binding["databaseName"], binding["containerName"]) == ("shop", "orders")
     assert binding["connection"] == "CosmosDBConnection"
     assert binding["leaseContainerName"] == "shop-leases"
     nested = faaskit.handler(faaskit.stream("a/b/c"), name="nested")(lambda r, c: None)
     with pytest.raises(ConfigurationError, match="database/container"):
-        _binding(nested)
+        binding_of(nested)
 
 
 def test_stream_service_option_and_its_validation() -> None:
@@ -173,9 +156,9 @@ def test_stream_service_option_and_its_validation() -> None:
     def on_change(record: Any, ctx: Any) -> None: ...
 
     with pytest.raises(ConfigurationError, match="database/container"):
-        _binding(on_change, stream_service="cosmosdb")
+        binding_of(on_change, stream_service="cosmosdb")
     with pytest.raises(ConfigurationError, match="stream_service"):
-        _binding(on_change, stream_service="kinesis")
+        binding_of(on_change, stream_service="kinesis")
 
 
 def test_per_record_handler_stops_at_the_first_failure_and_raises() -> None:
@@ -224,7 +207,7 @@ def test_consumer_group_and_starting_position_options() -> None:
     @faaskit.handler(faaskit.stream("shop/orders", starting_position="TRIM_HORIZON"))
     def replay(record: Any, ctx: Any) -> None: ...
 
-    grouped = _binding(on_record, eventhub_consumer_group={"telemetry": "analytics"})
+    grouped = binding_of(on_record, eventhub_consumer_group={"telemetry": "analytics"})
     assert grouped["consumerGroup"] == "analytics"
-    assert "consumerGroup" not in _binding(on_record)
-    assert _binding(replay)["startFromBeginning"] is True
+    assert "consumerGroup" not in binding_of(on_record)
+    assert binding_of(replay)["startFromBeginning"] is True
