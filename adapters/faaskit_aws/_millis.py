@@ -6,8 +6,10 @@ per-batch memo ``seconds`` from a timestamp's seconds digits to what it knows of
 the first message of a second is converted the ordinary way and its datetime remembered; from
 the second message on, the second is kept *packed* (year, month, day, hour, minute, second as
 7 bytes, the state ``pickle`` uses and both the C and the pure-Python ``datetime`` accept) and
-each message only appends its packed microseconds. Results equal
-``datetime.fromtimestamp(int(text) / 1000, timezone.utc)``. Usage (the fast path inlined)::
+each message only appends its packed microseconds. Results are exact: equal to
+``datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=int(text))``.
+
+Usage (the common case inlined)::
 
     seconds: dict[str, Any] = {}      # one per batch
     packed, micro = seconds.get(text[:-3]), MICROS.get(text[-3:])
@@ -28,6 +30,9 @@ _UTC = _dt.timezone.utc
 _datetime: Any = _dt.datetime
 _from_timestamp = _dt.datetime.fromtimestamp
 
+# Below 2**33 s (year 2242) a float of seconds rounds to the exact microsecond.
+_FLOAT_EXACT = 2**33 * 1000
+
 MICROS: dict[str, bytes] = {}
 """Three millisecond digits to packed microseconds (filled as seen; at most 1000 entries)."""
 
@@ -40,12 +45,13 @@ def utc_millis(text: str, seconds: dict[str, Any]) -> _dt.datetime:
     """
     if not (text.isascii() and text.isdigit()):
         raise ValueError(f"not epoch milliseconds: {text!r}")
-    if len(text) < 4:
-        return _from_timestamp(int(text) / 1000, _UTC)
+    value = int(text)
+    if len(text) < 4 or value >= _FLOAT_EXACT:
+        return _from_timestamp(value // 1000, _UTC) + _dt.timedelta(milliseconds=value % 1000)
     key, millis = text[:-3], text[-3:]
     known = seconds.get(key)
     if known is None:
-        when: _dt.datetime = _from_timestamp(int(text) / 1000, _UTC)
+        when: _dt.datetime = _from_timestamp(value / 1000, _UTC)
         seconds[key] = when
         return when
     if type(known) is not bytes:
