@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import timeit
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "adapters"), str(ROOT / "benchmarks")]
 
+from _compare import best_of, make_handlers  # noqa: E402
 from _events import LambdaContext, http_api_v2_get, lambda_environment  # noqa: E402
 
 
@@ -94,21 +94,9 @@ def main() -> None:
         "Powertools APIGatewayHttpResolver": powertools_handler,
         "Mangum (raw ASGI app)": mangum_handler,
     }
-    handlers: dict[str, Any] = {}
-    for name, make in contenders.items():
-        try:
-            handlers[name] = make()
-        except ImportError as exc:
-            print(f"{name:36s} skipped ({exc})")
-            continue
-        check(handlers[name])
+    handlers = make_handlers(contenders, check, 36)
     event, context = http_api_v2_get(), LambdaContext()
-    best = dict.fromkeys(handlers, float("inf"))
-    # Round-robin repeats so that a burst of machine noise hits every contender alike.
-    for _ in range(args.repeat):
-        for name, handler in handlers.items():
-            elapsed = timeit.timeit(lambda h=handler: h(event, context), number=args.number)
-            best[name] = min(best[name], elapsed / args.number * 1e6)
+    best = best_of(handlers, event, context, number=args.number, repeat=args.repeat)
     bare = best["bare handler"]
     ours = best["faaskit"] - bare
     version = sys.version.split()[0]

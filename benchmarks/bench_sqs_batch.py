@@ -12,18 +12,22 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import timeit
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "adapters"), str(ROOT / "benchmarks")]
 
+from _compare import best_of, make_handlers  # noqa: E402
 from _events import LambdaContext  # noqa: E402
 
 
-def sqs_batch(size: int = 10) -> dict[str, Any]:
-    """A standard-queue batch as Lambda delivers it (AWS docs, "Using Lambda with Amazon SQS")."""
+def sqs_batch(size: int = 10, spread_ms: int = 1) -> dict[str, Any]:
+    """A standard-queue batch as Lambda delivers it (AWS docs, "Using Lambda with Amazon SQS").
+
+    Messages were sent ``spread_ms`` milliseconds apart (a burst by default; 1000 or more puts
+    each in a second of its own, as a backlog read at once would).
+    """
     return {
         "Records": [
             {
@@ -32,9 +36,9 @@ def sqs_batch(size: int = 10) -> dict[str, Any]:
                 "body": json.dumps({"order": 1000 + index, "items": index % 4 + 1}),
                 "attributes": {
                     "ApproximateReceiveCount": "1",
-                    "SentTimestamp": str(1795860930000 + index),
+                    "SentTimestamp": str(1795860930000 + index * spread_ms),
                     "SenderId": "AIDAIENQZJOLO23YVJ4VO",
-                    "ApproximateFirstReceiveTimestamp": str(1795860930010 + index),
+                    "ApproximateFirstReceiveTimestamp": str(1795860990010 + index),
                 },
                 "messageAttributes": {
                     "customer": {
@@ -107,30 +111,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--number", type=int, default=3000, help="batches per repeat")
     parser.add_argument("--repeat", type=int, default=9, help="repeats (best is kept)")
+    parser.add_argument(
+        "--spread-ms", type=int, default=1, help="milliseconds between the messages' send times"
+    )
     args = parser.parse_args()
     contenders = {
         "bare loop": lambda: bare_handler,
         "faaskit (per-message handler)": faaskit_handler,
         "Powertools BatchProcessor": powertools_handler,
     }
-    handlers: dict[str, Any] = {}
-    for name, make in contenders.items():
-        try:
-            handlers[name] = make()
-        except ImportError as exc:
-            print(f"{name:32s} skipped ({exc})")
-            continue
-        check(handlers[name])
-    event, context = sqs_batch(), LambdaContext()
-    best = dict.fromkeys(handlers, float("inf"))
-    # Round-robin repeats so that a burst of machine noise hits every contender alike.
-    for _ in range(args.repeat):
-        for name, handler in handlers.items():
-            elapsed = timeit.timeit(lambda h=handler: h(event, context), number=args.number)
-            best[name] = min(best[name], elapsed / args.number * 1e6)
+    handlers = make_handlers(contenders, check, 32)
+    event, context = sqs_batch(spread_ms=args.spread_ms), LambdaContext()
+    best = best_of(handlers, event, context, number=args.number, repeat=args.repeat)
     bare = best["bare loop"]
     version = sys.version.split()[0]
-    print(f"SQS batch of 10 messages, best of {args.repeat} x {args.number}, Python {version}")
+    print(
+        f"SQS batch of 10 messages sent {args.spread_ms} ms apart, best of {args.repeat} x "
+        f"{args.number}, Python {version}"
+    )
     print(f"{'contender':32s} {'us/batch':>9s} {'overhead us':>12s} {'x bare':>7s}")
     for name, value in best.items():
         print(f"{name:32s} {value:9.2f} {value - bare:12.2f} {value / bare:6.2f}x")
