@@ -9,14 +9,10 @@ the second message on, the second is kept *packed* (year, month, day, hour, minu
 each message only appends its packed microseconds. Results are exact: equal to
 ``datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(milliseconds=int(text))``.
 
-Usage (the common case inlined)::
+Usage (``message.Sqs.decode`` inlines the common cases)::
 
     seconds: dict[str, Any] = {}      # one per batch
-    packed, micro = seconds.get(text[:-3]), MICROS.get(text[-3:])
-    if type(packed) is bytes and micro is not None:
-        when = datetime(packed + micro, timezone.utc)
-    else:
-        when = utc_millis(text, seconds)
+    when = utc_millis(text, seconds)
 """
 
 from __future__ import annotations
@@ -24,14 +20,14 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-__all__ = ["MICROS", "utc_millis"]
+__all__ = ["FLOAT_EXACT", "MICROS", "utc_millis"]
 
 _UTC = _dt.timezone.utc
 _datetime: Any = _dt.datetime
 _from_timestamp = _dt.datetime.fromtimestamp
 
 # Below 2**33 s (year 2242) a float of seconds rounds to the exact microsecond.
-_FLOAT_EXACT = 2**33 * 1000
+FLOAT_EXACT = 2**33 * 1000
 
 MICROS: dict[str, bytes] = {}
 """Three millisecond digits to packed microseconds (filled as seen; at most 1000 entries)."""
@@ -46,18 +42,18 @@ def utc_millis(text: str, seconds: dict[str, Any]) -> _dt.datetime:
     if not (text.isascii() and text.isdigit()):
         raise ValueError(f"not epoch milliseconds: {text!r}")
     value = int(text)
-    if len(text) < 4 or value >= _FLOAT_EXACT:
+    if len(text) < 4 or value >= FLOAT_EXACT:
         return _from_timestamp(value // 1000, _UTC) + _dt.timedelta(milliseconds=value % 1000)
     key, millis = text[:-3], text[-3:]
     known = seconds.get(key)
+    micro = MICROS.get(millis)
+    if micro is None:
+        micro = MICROS[millis] = (int(millis) * 1000).to_bytes(3, "big")
     if known is None:
         when: _dt.datetime = _from_timestamp(value / 1000, _UTC)
         seconds[key] = when
         return when
     if type(known) is not bytes:
         known = seconds[key] = known.__reduce__()[1][0][:7]
-    micro = MICROS.get(millis)
-    if micro is None:
-        micro = MICROS[millis] = (int(millis) * 1000).to_bytes(3, "big")
     made: _dt.datetime = _datetime(known + micro, _UTC)
     return made

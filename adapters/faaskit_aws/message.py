@@ -47,6 +47,7 @@ from faaskit_aws._fields import (
     records,
     require,
 )
+from faaskit_aws._millis import FLOAT_EXACT as _FLOAT_EXACT
 from faaskit_aws._millis import MICROS as _MICROS
 from faaskit_aws._millis import utc_millis as _utc_millis
 from faaskit_aws._writable import writable
@@ -90,6 +91,7 @@ def _is_sns_envelope(data: Any) -> bool:
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _UTC = _dt.timezone.utc
 _datetime: Any = _dt.datetime
+_from_timestamp = _dt.datetime.fromtimestamp
 _new: Any = object.__new__
 _WritableMessage = writable(Message)
 _WritableEntry = writable(BatchEntry)
@@ -235,11 +237,16 @@ class Sqs:
                 )
                 if plain:
                     count = int(count)
-                    # utc_millis(sent, seconds), its common case inlined
-                    packed = seconds.get(sent[:-3])
+                    # utc_millis(sent, seconds), its two common cases inlined
+                    second = sent[:-3]
+                    packed = seconds.get(second)
                     micro = _MICROS.get(sent[-3:])
-                    if type(packed) is bytes and micro is not None:
+                    if micro is None:
+                        sent = _utc_millis(sent, seconds)
+                    elif type(packed) is bytes:
                         sent = _datetime(packed + micro, _UTC)
+                    elif packed is None and 0 <= (value := int(sent)) < _FLOAT_EXACT:
+                        sent = seconds[second] = _from_timestamp(value / 1000, _UTC)
                     else:
                         sent = _utc_millis(sent, seconds)
             except _ODD:
