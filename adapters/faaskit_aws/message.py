@@ -47,9 +47,6 @@ from faaskit_aws._fields import (
     records,
     require,
 )
-from faaskit_aws._millis import FLOAT_EXACT as _FLOAT_EXACT
-from faaskit_aws._millis import MICROS as _MICROS
-from faaskit_aws._millis import utc_millis as _utc_millis
 from faaskit_aws._writable import writable
 
 __all__ = ["DECODERS", "SNS", "SQS", "Attributes"]
@@ -90,8 +87,9 @@ def _is_sns_envelope(data: Any) -> bool:
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 _UTC = _dt.timezone.utc
-_datetime: Any = _dt.datetime
 _from_timestamp = _dt.datetime.fromtimestamp
+# Epoch milliseconds below 2**33 s (year 2242) convert exactly through a float of seconds.
+_FLOAT_EXACT = 2**33 * 1000
 _new: Any = object.__new__
 _WritableMessage = writable(Message)
 _WritableEntry = writable(BatchEntry)
@@ -202,7 +200,6 @@ class Sqs:
             batch = records(raw, source)
         entries: list[Any] = []
         messages: list[Any] = []
-        seconds: dict[str, Any] = {}
         for index, record in enumerate(batch):
             try:
                 message_id = record["messageId"]
@@ -237,18 +234,10 @@ class Sqs:
                 )
                 if plain:
                     count = int(count)
-                    # utc_millis(sent, seconds), its two common cases inlined
-                    second = sent[:-3]
-                    packed = seconds.get(second)
-                    micro = _MICROS.get(sent[-3:])
-                    if micro is None:
-                        sent = _utc_millis(sent, seconds)
-                    elif type(packed) is bytes:
-                        sent = _datetime(packed + micro, _UTC)
-                    elif packed is None and 0 <= (value := int(sent)) < _FLOAT_EXACT:
-                        sent = seconds[second] = _from_timestamp(value / 1000, _UTC)
-                    else:
-                        sent = _utc_millis(sent, seconds)
+                    value = int(sent)
+                    if not -_FLOAT_EXACT < value < _FLOAT_EXACT:
+                        raise ValueError(sent)  # exact only on the careful path
+                    sent = _from_timestamp(value / 1000, _UTC)
             except _ODD:
                 plain = False
             if not plain:
