@@ -1,7 +1,28 @@
 """Non-HTTP triggers as SAM event sources, with the resources they need and what they may do.
 
+Nothing a trigger delivers is dropped after its retries; each failure path ends in an SQS queue
+of the template (those declared here keep messages 14 days):
+
+- queues: the source queue's redrive policy moves a message to ``<queue>-dlq`` after
+  ``max_receive_count`` receives;
+- streams (Kinesis, DynamoDB): the event source mapping's on-failure destination
+  ``<Stream>FailedRecords`` gets the records that still fail after bisecting and retrying;
+- asynchronous invocations (S3 notifications, SNS topics, schedules, EventBridge rules): the
+  function's ``EventInvokeConfig`` sends an event that still fails after Lambda's retries (at most
+  two) or outlives the event age limit to ``<Function>FailedEvents``;
+- schedules and EventBridge rules additionally keep their event source's ``DeadLetterConfig``
+  (a queue SAM creates) for events the scheduler or rule could not deliver to Lambda at all.
+
+Policies: one SAM policy template per declared resource, plus an inline statement with what the
+storage API does for a declared write that the template leaves out (``blobs(url).delete`` and
+aborting a failed multipart upload for buckets, ``GetQueueUrl`` for queues).
+
 SAM event source types (S3, SQS, SNS, ScheduleV2, Kinesis, DynamoDB, EventBridgeRule):
 https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventsource.html
+SAM ``EventInvokeConfig``:
+https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-property-function-eventinvokeconfiguration.html
+Lambda asynchronous invocation and its destinations:
+https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html
 SAM policy templates:
 https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/serverless-policy-template-list.html
 """
@@ -36,6 +57,20 @@ _POLICIES: dict[tuple[str, bool, bool], tuple[str, str]] = {
     ("stream", True, True): ("KinesisCrudPolicy", "StreamName"),
     ("bus", False, True): ("EventBridgePutEventsPolicy", "EventBusName"),
 }
+# kind -> actions the storage API needs for a declared write beyond its SAM policy template, and
+# the ARN they apply to. Multipart uploads themselves only need s3:PutObject.
+_WRITE_EXTRAS: dict[str, tuple[list[str], str]] = {
+    "bucket": (
+        ["s3:DeleteObject", "s3:AbortMultipartUpload"],
+        "arn:${AWS::Partition}:s3:::${name}/*",
+    ),
+    "queue": (
+        ["sqs:GetQueueUrl"],
+        "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${name}",
+    ),
+}
+# Lambda retries a failed asynchronous invocation at most twice.
+_ASYNC_RETRIES = 2
 
 
 def policies(reads: Iterable[Resource], writes: Iterable[Resource]) -> list[dict[str, Any]]:
@@ -51,6 +86,17 @@ def policies(reads: Iterable[Resource], writes: Iterable[Resource]) -> list[dict
             continue
         template, param = _POLICIES[(kind, read, write)]
         out.append({template: {param: name}})
+    statements = [
+        {
+            "Effect": "Allow",
+            "Action": _WRITE_EXTRAS[kind][0],
+            "Resource": {"Fn::Sub": [_WRITE_EXTRAS[kind][1], {"name": name}]},
+        }
+        for (kind, name), (_, write) in access.items()
+        if write and kind in _WRITE_EXTRAS
+    ]
+    if statements:
+        out.append({"Version": "2012-10-17", "Statement": statements})
     return out
 
 
@@ -88,13 +134,24 @@ class Resources:
         })  # fmt: skip
         return queue_id
 
-    def _failures(self, name: str) -> dict[str, Any]:
+    def _failures(self, name: str, suffix: str = "FailedRecords") -> dict[str, Any]:
         """An SQS on-failure destination so records that keep failing are kept, not dropped."""
-        failed = logical_id(name, "FailedRecords")
+        failed = logical_id(name, suffix)
         self._add(failed, "AWS::SQS::Queue", {
             "MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True,
         })  # fmt: skip
         return {"OnFailure": {"Type": "SQS", "Destination": self._arn(failed)}}
+
+    def invoke_config(self, trigger: Trigger, function: str) -> dict[str, Any] | None:
+        """The ``EventInvokeConfig`` of ``function`` if ``trigger`` invokes it asynchronously:
+        bounded retries, then the event goes to the function's failed-events queue.
+        """
+        if not isinstance(trigger, (Blob, Topic, Schedule, Events)):
+            return None
+        return {
+            "MaximumRetryAttempts": min(self.settings.max_receive_count, _ASYNC_RETRIES),
+            "DestinationConfig": self._failures(function, "FailedEvents"),
+        }
 
     def event(self, trigger: Trigger, timeout: int) -> tuple[dict[str, Any], list[Resource]]:
         """The SAM event for ``trigger``, and the resources its handler may implicitly read."""

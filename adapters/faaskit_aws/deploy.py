@@ -2,7 +2,9 @@
 
 One ``AWS::Serverless::Function`` per handler, whose ``Handler`` is the faaskit handler object
 itself (``module.attr``: a ``faaskit.Handler`` is a valid Lambda handler), with one event source
-per trigger and least-privilege policies from the handler's ``reads``/``writes``.
+per trigger, least-privilege policies from the handler's ``reads``/``writes`` and, when the trigger
+invokes it asynchronously, an ``EventInvokeConfig`` whose on-failure destination keeps the events
+that still fail after Lambda's retries (the failure paths are listed in ``_sam_events``).
 SAM specification: https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification.html
 Lambda deployment packages with dependencies for the Lambda platform:
 https://docs.aws.amazon.com/lambda/latest/dg/python-package.html
@@ -55,6 +57,9 @@ def _function(fn: Function, app: App, apis: HttpApis, resources: Resources,
         "Description": f"faaskit handler {fn.name}",
         "Events": events,
     }
+    invoke_config = resources.invoke_config(trigger, fn.name)
+    if invoke_config is not None:
+        props["EventInvokeConfig"] = invoke_config
     granted = policies(reads, [resource(url) for url in fn.writes])
     if granted:
         props["Policies"] = granted
