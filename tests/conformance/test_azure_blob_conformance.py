@@ -18,10 +18,10 @@ from azure.functions.meta import Datum
 import faaskit
 from faaskit._context import Context
 from faaskit_azure import blob as azblob
-from tests.corpus import CORPUS, available, load, params
+from tests.conformance.helpers import worker
+from tests.corpus import CORPUS, load, params
 
 CTX = Context(request_id="invocation-1", function_name="fn", platform="azure")
-WORKER = "azure/worker_level_fixtures.json"
 
 
 def convert(binding: str, data: Datum, metadata: dict[str, Any]) -> Any:
@@ -37,13 +37,6 @@ def worker_data(spec: dict[str, Any]) -> Datum:
     if "inline" in spec:
         return Datum(json.dumps(spec["inline"]), spec["type"])
     return Datum(spec["value"], spec["type"])
-
-
-def worker(name: str) -> dict[str, Any]:
-    if not available():
-        pytest.skip(f"no corpus at {CORPUS}")
-    fixture: dict[str, Any] = load(WORKER)[name]
-    return fixture
 
 
 def decode(raw: Any) -> faaskit.BlobEvent:

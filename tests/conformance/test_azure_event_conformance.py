@@ -16,10 +16,10 @@ from azure.functions.meta import Datum
 import faaskit
 from faaskit._context import Context
 from faaskit_azure import event as azevent
-from tests.corpus import CORPUS, available, load
+from tests.conformance.helpers import worker
+from tests.corpus import load
 
 CTX = Context(request_id="invocation-1", function_name="fn", platform="azure")
-WORKER = "azure/worker_level_fixtures.json"
 EVERY_EVENT = azevent.EventGridEvent(schema=None, storage=True)
 
 
@@ -33,9 +33,7 @@ def document(spec: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.mark.parametrize("name", ["eventgrid", "cloudevent"])
 def test_worker_level_event_grid_event(name: str) -> None:
-    if not available():
-        pytest.skip(f"no corpus at {CORPUS}")
-    fixture = load("azure/worker_level_fixtures.json")[name]
+    fixture = worker(name)
     body = document(fixture["data"])
     converter = func.get_binding_registry().get(fixture["binding"])
     raw = converter.decode(Datum(json.dumps(body), fixture["data"]["type"]), trigger_metadata={})

@@ -17,10 +17,10 @@ from azure.functions.meta import Datum
 import faaskit
 from faaskit._context import Context
 from faaskit_azure import message as azmessage
-from tests.corpus import CORPUS, available, load, params
+from tests.conformance.helpers import worker
+from tests.corpus import load, params
 
 CTX = Context(request_id="invocation-1", function_name="fn", platform="azure")
-WORKER = "azure/worker_level_fixtures.json"
 
 
 def convert(binding: str, data: Datum, metadata: dict[str, Datum]) -> Any:
@@ -29,13 +29,6 @@ def convert(binding: str, data: Datum, metadata: dict[str, Datum]) -> Any:
 
 def typed(metadata: dict[str, Any]) -> dict[str, Datum]:
     return {k: Datum(v["value"], v["type"]) for k, v in metadata.items()}
-
-
-def worker(name: str) -> dict[str, Any]:
-    if not available():
-        pytest.skip(f"no corpus at {CORPUS}")
-    fixture: dict[str, Any] = load(WORKER)[name]
-    return fixture
 
 
 def when(text: str) -> dt.datetime:

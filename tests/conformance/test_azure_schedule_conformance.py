@@ -15,7 +15,8 @@ from azure.functions.meta import Datum
 import faaskit
 from faaskit._context import Context
 from faaskit_azure import schedule as azschedule
-from tests.corpus import CORPUS, available, load, params
+from tests.conformance.helpers import worker
+from tests.corpus import load, params
 
 CTX = Context(request_id="invocation-1", function_name="fn", platform="azure")
 
@@ -41,8 +42,6 @@ def test_timer_info(rel: str) -> None:
 
 
 def test_worker_level_timer() -> None:
-    if not available():
-        pytest.skip(f"no corpus at {CORPUS}")
-    fixture = load("azure/worker_level_fixtures.json")["timer"]
+    fixture = worker("timer")
     assert fixture["binding"] == "timerTrigger"
     check(f"azure/{fixture['data']['file']}")

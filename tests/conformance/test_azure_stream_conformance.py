@@ -10,22 +10,14 @@ import json
 from typing import Any
 
 import azure.functions as func
-import pytest
 from azure.functions.meta import Datum
 
 import faaskit
 from faaskit._context import Context
 from faaskit_azure import stream as azstream
-from tests.corpus import CORPUS, available, load
+from tests.conformance.helpers import worker
 
 CTX = Context(request_id="invocation-1", function_name="fn", platform="azure")
-
-
-def worker(name: str) -> dict[str, Any]:
-    if not available():
-        pytest.skip(f"no corpus at {CORPUS}")
-    fixture: dict[str, Any] = load("azure/worker_level_fixtures.json")[name]
-    return fixture
 
 
 def decode(raw: Any) -> faaskit.RecordBatch:
