@@ -200,6 +200,8 @@ class Sqs:
             batch = records(raw, source)
         entries: list[Any] = []
         messages: list[Any] = []
+        last_arn: Any = _QUEUES  # no ARN yet
+        queue = None
         for index, record in enumerate(batch):
             try:
                 message_id = record["messageId"]
@@ -208,8 +210,8 @@ class Sqs:
                 count = system["ApproximateReceiveCount"]
                 sent = system["SentTimestamp"]
                 group = system.get("MessageGroupId")
-                attributes = record.get("messageAttributes")
-                arn = record.get("eventSourceARN")
+                attributes = record["messageAttributes"]
+                arn = record["eventSourceARN"]
                 head = body[:1]
                 plain = (
                     type(message_id) is str
@@ -246,9 +248,9 @@ class Sqs:
                 if decoded is not None:
                     messages.append(decoded)
                 continue
-            queue = _QUEUES.get(arn, _QUEUES)
-            if queue is _QUEUES:
+            if arn != last_arn:  # one lookup per run of records from the same queue
                 queue = _queue_name(arn)
+                last_arn = arn
             if attributes:
                 lazy = _new(Attributes)  # Attributes.sqs(attributes, index), inlined
                 lazy._raw = attributes
