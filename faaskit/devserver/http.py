@@ -214,7 +214,7 @@ def _lambda_event(
     headers: Sequence[tuple[str, str]],
     body: bytes,
 ) -> dict[str, Any]:
-    from faaskit.testing.aws_http import apigw_v2
+    from faaskit.testing.aws_http import apigw_v2, comma_joined
 
     joined = _joined(headers)
     cookie = joined.pop("cookie", None)
@@ -231,10 +231,7 @@ def _lambda_event(
     event["rawQueryString"] = query
     pairs = parse_qsl(query, keep_blank_values=True)
     if pairs:
-        merged: dict[str, str] = {}
-        for name, value in pairs:
-            merged[name] = f"{merged[name]},{value}" if name in merged else value
-        event["queryStringParameters"] = merged
+        event["queryStringParameters"] = comma_joined(pairs)
     if cookie:
         event["cookies"] = [c.strip() for c in cookie.split(";") if c.strip()]
     return event

@@ -40,6 +40,14 @@ def _split(path: str, query: Query) -> tuple[str, list[tuple[str, str]]]:
     return path or "/", _pairs(inline) + _pairs(query)
 
 
+def comma_joined(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Payload 2.0 ``queryStringParameters``: one entry per name, repeated values comma-joined."""
+    out: dict[str, str] = {}
+    for name, value in pairs:
+        out[name] = f"{out[name]},{value}" if name in out else value
+    return out
+
+
 def _headers(headers: Mapping[str, Any] | None, host: str, body: bool) -> dict[str, str]:
     out = {"accept": "*/*", "host": host, "user-agent": _UA, "x-forwarded-proto": "https"}
     if body:
@@ -75,9 +83,7 @@ def apigw_v2(
     cookie_list = _cookie_list(cookies)
     text, is_b64 = body_text(body)
     now = time.time()
-    query_params: dict[str, str] = {}
-    for name, value in pairs:
-        query_params[name] = f"{query_params[name]},{value}" if name in query_params else value
+    query_params = comma_joined(pairs)
     raw_path = path if stage == "$default" else f"/{stage}{path}"
     event: dict[str, Any] = {
         "version": "2.0",
