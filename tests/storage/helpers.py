@@ -22,6 +22,12 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 
 
+def split(url: str, key: str) -> tuple[str, str]:
+    """The bucket or container of a cloud store URL, and ``key``'s full name in it."""
+    name, _, prefix = url.partition("://")[2].partition("/")
+    return name, (prefix + "/" if prefix else "") + key
+
+
 @attrs.define
 class FileBackend:
     root: Path
@@ -84,17 +90,13 @@ class S3Backend:
     def missing_store(self) -> str:
         return f"s3://{unique('nobkt')}"
 
-    def _split(self, url: str, key: str) -> tuple[str, str]:
-        bucket, _, prefix = url.removeprefix("s3://").partition("/")
-        return bucket, (prefix + "/" if prefix else "") + key
-
     def raw_get(self, url: str, key: str) -> bytes:
-        bucket, name = self._split(url, key)
+        bucket, name = split(url, key)
         data: bytes = self.client("s3").get_object(Bucket=bucket, Key=name)["Body"].read()
         return data
 
     def raw_put(self, url: str, key: str, data: bytes) -> None:
-        bucket, name = self._split(url, key)
+        bucket, name = split(url, key)
         self.client("s3").put_object(Bucket=bucket, Key=name, Body=data)
 
     def new_queue(self) -> str:
@@ -161,18 +163,14 @@ class AzureBackend:
     def missing_store(self) -> str:
         return f"azure://{unique('noctr')}"
 
-    def _split(self, url: str, key: str) -> tuple[str, str]:
-        container, _, prefix = url.removeprefix("azure://").partition("/")
-        return container, (prefix + "/" if prefix else "") + key
-
     def raw_get(self, url: str, key: str) -> bytes:
-        container, name = self._split(url, key)
+        container, name = split(url, key)
         blob = self.service().get_blob_client(container, name)
         data: bytes = blob.download_blob().readall()
         return data
 
     def raw_put(self, url: str, key: str, data: bytes) -> None:
-        container, name = self._split(url, key)
+        container, name = split(url, key)
         self.service().get_blob_client(container, name).upload_blob(data, overwrite=True)
 
     def new_queue(self) -> str:
