@@ -12,23 +12,22 @@ Payload formats:
 - SNS to SQS, raw and non-raw (JSON envelope) delivery:
   https://docs.aws.amazon.com/sns/latest/dg/sns-large-payload-raw-message-delivery.html
 
-An SQS delivery becomes a :class:`~faaskit.MessageBatch` whose entries run one by one; a record
-that cannot be decoded is reported as failed rather than dropped, and a record without a
-``messageId`` (which could not be reported) fails the whole delivery. Bodies holding an SNS
-envelope, an S3 notification or an S3 EventBridge event are unwrapped for per-item handlers
-(S3's ``s3:TestEvent`` gives no event and is acknowledged); a whole-batch handler
-(``faaskit.queue(name, batch=True)``) sees the messages as the queue holds them, SNS envelopes
-unwrapped. Every failure is reported in ``batchItemFailures``, even when all messages fail: the
-function must be configured with ``ReportBatchItemFailures`` (raising instead would make a
+An SQS delivery becomes a :class:`~faaskit.MessageBatch` whose entries run one by one (plain
+records are decoded inline by :mod:`faaskit_aws._sqs_batch`); a record that cannot be decoded is
+reported as failed rather than dropped, and a record without a ``messageId`` (which could not be
+reported) fails the whole delivery. Bodies holding an SNS envelope, an S3 notification or an S3
+EventBridge event are unwrapped for per-item handlers (S3's ``s3:TestEvent`` gives no event and
+is acknowledged); a whole-batch handler (``faaskit.queue(name, batch=True)``) sees the messages
+as the queue holds them, SNS envelopes unwrapped. Every failure is reported in
+``batchItemFailures``, even when all messages fail: the function must be configured with
+``ReportBatchItemFailures`` (raising instead would make a
 misconfigured function retry the batch, but would also hide which messages succeeded).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 from faaskit._context import Context
@@ -47,6 +46,7 @@ from faaskit_aws._fields import (
     records,
     require,
 )
+from faaskit_aws._sqs_batch import plain_entries, queue_name
 from faaskit_aws._writable import writable
 
 __all__ = ["DECODERS", "SNS", "SQS", "Attributes"]
@@ -85,30 +85,8 @@ def _is_sns_envelope(data: Any) -> bool:
     )
 
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
-_UTC = _dt.timezone.utc
-_from_timestamp = _dt.datetime.fromtimestamp
-# Epoch milliseconds below 2**33 s (year 2242) convert exactly through a float of seconds.
-_FLOAT_EXACT = 2**33 * 1000
 _new: Any = object.__new__
-_WritableMessage = writable(Message)
-_WritableEntry = writable(BatchEntry)
 _WritableBatch = writable(MessageBatch)
-# What the fast path lets through: anything else raises one of these on the careful path.
-_ODD = (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError)
-
-
-_QUEUES: dict[Any, str | None] = {}
-"""Queue names by source ARN, for the few queues a function reads (bounded)."""
-
-
-def _queue_name(arn: str) -> str | None:
-    name = _QUEUES.get(arn, _QUEUES)
-    if name is _QUEUES:
-        if len(_QUEUES) >= 64:
-            _QUEUES.clear()
-        name = _QUEUES[arn] = arn_name(arn)
-    return name  # type: ignore[return-value]
 
 
 def _may_wrap(body: str) -> bool:
@@ -192,96 +170,14 @@ class Sqs:
         return first is not None and first.get("eventSource") == "aws:sqs"
 
     def decode(self, raw: Any, ctx: Context) -> MessageBatch:
-        # Records of the documented shape holding a plain body (most deliveries) are built
-        # inline, through writable twins; anything else takes the careful path (_sqs_entry).
         source = self.source
         batch = raw.get("Records") if type(raw) is dict else None
         if type(batch) is not list:
             batch = records(raw, source)
-        entries: list[Any] = []
-        messages: list[Any] = []
-        last_arn: Any = _QUEUES  # no ARN yet
-        queue = None
-        for index, record in enumerate(batch):
-            try:
-                message_id = record["messageId"]
-                body = record["body"]
-                system = record["attributes"]
-                count = system["ApproximateReceiveCount"]
-                sent = system["SentTimestamp"]
-                group = system.get("MessageGroupId")
-                attributes = record["messageAttributes"]
-                arn = record["eventSourceARN"]
-                head = body[:1]
-                plain = (
-                    type(message_id) is str
-                    and type(body) is str
-                    and type(count) is str
-                    and type(sent) is str
-                    and message_id != ""
-                    and (group is None or type(group) is str)
-                    and (attributes is None or type(attributes) is dict)
-                    and (arn is None or type(arn) is str)
-                    and (
-                        # _may_wrap(body), inlined
-                        not (
-                            '"TopicArn"' in body
-                            or '"Records"' in body
-                            or '"detail-type"' in body
-                            or '"Event"' in body
-                        )
-                        if head == "{"
-                        else not head.isspace()
-                    )
-                )
-                if plain:
-                    count = int(count)
-                    value = int(sent)
-                    if not -_FLOAT_EXACT < value < _FLOAT_EXACT:
-                        raise ValueError(sent)  # exact only on the careful path
-                    sent = _from_timestamp(value / 1000, _UTC)
-            except _ODD:
-                plain = False
-            if not plain:
-                careful, decoded = _sqs_entry(record, index, source)
-                entries.append(careful)
-                if decoded is not None:
-                    messages.append(decoded)
-                continue
-            if arn != last_arn:  # one lookup per run of records from the same queue
-                queue = _queue_name(arn)
-                last_arn = arn
-            if attributes:
-                lazy = _new(Attributes)  # Attributes.sqs(attributes, index), inlined
-                lazy._raw = attributes
-                lazy._decode = sqs_attribute
-                lazy._source = source
-                lazy._path = index
-                lazy._cache = None
-            else:
-                lazy = _EMPTY
-            message = _new(_WritableMessage)
-            message.id = message_id
-            message.body = body.encode()
-            message.attributes = lazy
-            message.delivery_count = count
-            message.enqueued_at = sent
-            message.source = queue
-            message.subject = None
-            message.group_id = group
-            message.raw = record
-            message.__class__ = Message
-            entry = _new(_WritableEntry)
-            entry.id = message_id
-            entry.events = (message,)
-            entry.item = message
-            entry.error = None
-            entry.__class__ = BatchEntry
-            entries.append(entry)
-            messages.append(message)
+        entries, messages = plain_entries(batch, source, _sqs_entry)
         first = batch[0] if batch else None
         arn = first.get("eventSourceARN") if type(first) is dict else None
-        queue = _queue_name(arn) if type(arn) is str else arn_name(arn)
+        queue = queue_name(arn) if type(arn) is str else arn_name(arn)
         system = first.get("attributes") if type(first) is dict else None
         made = _new(_WritableBatch)
         made.messages = messages
