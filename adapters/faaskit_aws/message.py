@@ -20,8 +20,8 @@ EventBridge event are unwrapped for per-item handlers (S3's ``s3:TestEvent`` giv
 is acknowledged); a whole-batch handler (``faaskit.queue(name, batch=True)``) sees the messages
 as the queue holds them, SNS envelopes unwrapped. Every failure is reported in
 ``batchItemFailures``, even when all messages fail: the function must be configured with
-``ReportBatchItemFailures`` (raising instead would make a
-misconfigured function retry the batch, but would also hide which messages succeeded).
+``ReportBatchItemFailures`` (raising instead would make a misconfigured function retry the
+batch, but would also hide which messages succeeded).
 """
 
 from __future__ import annotations
