@@ -45,6 +45,17 @@ class NativeReply:
     body: bytes
 
 
+@attrs.frozen(kw_only=True)
+class _Request:
+    """One request as received: method, path, raw query string, header pairs and body."""
+
+    method: str
+    path: str
+    query: str
+    headers: Sequence[tuple[str, str]]
+    body: bytes
+
+
 def _error(status: int, message: str, headers: Sequence[tuple[str, str]] = ()) -> NativeReply:
     body = json.dumps({"message": message}).encode()
     return NativeReply(
@@ -136,7 +147,10 @@ class HttpBridge:
         route, params = found
         started = time.perf_counter()
         try:
-            reply = self._invoke(route, params, method, path, parts.query, headers, body)
+            request = _Request(
+                method=method, path=path, query=parts.query, headers=headers, body=body
+            )
+            reply = self._invoke(route, params, request)
         except Exception as exc:
             log.error(
                 "%s %s: handler %s failed outside its adapter: %s: %s",
@@ -154,16 +168,9 @@ class HttpBridge:
         )
         return reply
 
-    def _invoke(
-        self,
-        route: Route,
-        params: dict[str, str],
-        method: str,
-        path: str,
-        query: str,
-        headers: Sequence[tuple[str, str]],
-        body: bytes,
-    ) -> NativeReply:
+    def _invoke(self, route: Route, params: dict[str, str], request: _Request) -> NativeReply:
+        method, path, query = request.method, request.path, request.query
+        headers, body = request.headers, request.body
         pairs = parse_qsl(query, keep_blank_values=True)
         if self.platform == "azure":
             from faaskit.testing.azure_events import http as azure_http
@@ -186,7 +193,7 @@ class HttpBridge:
             value["headers"] = _joined(headers)
             value["body"] = {"type": "bytes", "value_b64": base64.b64encode(body).decode("ascii")}
             return _from_azure(invoke(route.handler, spec, platform="azure"))
-        event = _lambda_event(route, params, method, path, query, headers, body)
+        event = _lambda_event(route, params, request)
         if self.call is not None:
             return _from_lambda(self.call(route.handler, event))
         from faaskit.testing.runner import invoke
@@ -205,31 +212,23 @@ def _joined(headers: Sequence[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-def _lambda_event(
-    route: Route,
-    params: dict[str, str],
-    method: str,
-    path: str,
-    query: str,
-    headers: Sequence[tuple[str, str]],
-    body: bytes,
-) -> dict[str, Any]:
+def _lambda_event(route: Route, params: dict[str, str], request: _Request) -> dict[str, Any]:
     from faaskit.testing.aws_http import apigw_v2, comma_joined
 
-    joined = _joined(headers)
+    joined = _joined(request.headers)
     cookie = joined.pop("cookie", None)
     event = apigw_v2(
-        method,
-        path,
+        request.method,
+        request.path,
         headers=joined,
-        body=body if body else None,
+        body=request.body if request.body else None,
         route=route.trigger.route,
         path_params=params or None,
         domain=joined.get("host", "localhost"),
     )
     event["headers"] = joined
-    event["rawQueryString"] = query
-    pairs = parse_qsl(query, keep_blank_values=True)
+    event["rawQueryString"] = request.query
+    pairs = parse_qsl(request.query, keep_blank_values=True)
     if pairs:
         event["queryStringParameters"] = comma_joined(pairs)
     if cookie:
