@@ -22,6 +22,7 @@ import attrs
 import pytest
 
 import faaskit
+from tests.azure.helpers import as_cloudevent
 
 pytest.importorskip("azure.functions")
 
@@ -106,15 +107,7 @@ def azure_blob_created(schema: str) -> Any:
         "metadataVersion": "1",
     }
     if schema == "cloudevents":
-        grid = {
-            "specversion": "1.0",
-            "type": grid["eventType"],
-            "source": grid["topic"],
-            "id": grid["id"],
-            "time": grid["eventTime"],
-            "subject": grid["subject"],
-            "data": grid["data"],
-        }
+        grid = as_cloudevent(grid)
     return _convert("eventGridTrigger", json.dumps(grid), "json", {})
 
 

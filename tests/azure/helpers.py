@@ -33,3 +33,16 @@ def invoke(handler: Any, raw: Any, **options: Any) -> Any:
     function = function_of(handler, **options)
     context = SimpleNamespace(invocation_id="inv-1", function_name=handler.name, trace_context=None)
     return function.get_user_function()(**{function.get_trigger().name: raw, "context": context})
+
+
+def as_cloudevent(grid: dict[str, Any]) -> dict[str, Any]:
+    """An Event Grid schema event as the same event in the CloudEvents 1.0 schema."""
+    return {
+        "specversion": "1.0",
+        "type": grid["eventType"],
+        "source": grid["topic"],
+        "id": grid["id"],
+        "time": grid["eventTime"],
+        "subject": grid["subject"],
+        "data": grid["data"],
+    }

@@ -17,7 +17,7 @@ from faaskit.exceptions import ConfigurationError, InvalidEventError
 from faaskit.testing.azure_objects import build
 from faaskit_azure import blob as azblob
 from faaskit_azure import event as azevent
-from tests.azure.helpers import binding_of, invoke
+from tests.azure.helpers import as_cloudevent, binding_of, invoke
 
 pytest.importorskip("azure.functions")
 
@@ -57,18 +57,6 @@ def grid_blob(event_type: str, container: str, name: str, api: str, **data: Any)
         "data": body,
         "dataVersion": "",
         "metadataVersion": "1",
-    }
-
-
-def as_cloudevent(grid: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "specversion": "1.0",
-        "type": grid["eventType"],
-        "source": grid["topic"],
-        "id": grid["id"],
-        "time": grid["eventTime"],
-        "subject": grid["subject"],
-        "data": grid["data"],
     }
 
 
