@@ -183,7 +183,7 @@ class Sqs:
         made.messages = messages
         made.source = queue
         made.fifo = (queue or "").endswith(".fifo") or (
-            isinstance(system, Mapping) and "MessageGroupId" in system
+            (type(system) is dict or isinstance(system, Mapping)) and "MessageGroupId" in system
         )
         made.raw = raw
         made.entries = entries
