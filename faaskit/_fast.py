@@ -1,10 +1,13 @@
-"""Fast constructors for frozen slotted attrs classes on the per-invocation hot path.
+"""Fast construction of frozen slotted attrs classes on the per-invocation hot path.
 
-A frozen attrs ``__init__`` assigns each field through ``object.__setattr__``; this module
-generates, once per class, a keyword-only function that fills the slots through their member
-descriptors instead, about three times faster. The result is an ordinary instance of the class:
-same fields, same defaults, still frozen. Only for classes whose fields are all plain
-``__init__`` arguments.
+A frozen attrs class refuses attribute stores, so its ``__init__`` assigns every field through
+``object.__setattr__``. Its *writable twin* is a subclass that adds no slot and restores the
+ordinary ``__setattr__``: code creates a twin with ``object.__new__``, stores every field as a
+plain attribute (the cheapest store CPython has), then assigns ``__class__`` to the frozen
+class. The result is an ordinary frozen instance, equal to one built through ``__init__``;
+the twin never escapes. :func:`maker` generates, once per class, a keyword-only constructor
+that does exactly that, with the class's own defaults. Only for classes whose fields are all
+plain ``__init__`` arguments (no validators, converters or init hooks).
 """
 
 from __future__ import annotations
@@ -14,22 +17,47 @@ from typing import Any, TypeVar
 
 import attrs
 
-__all__ = ["maker"]
+__all__ = ["maker", "writable"]
 
 T = TypeVar("T")
 
 
-def maker(cls: type[T]) -> Callable[..., T]:
-    """A keyword-only constructor for ``cls`` that skips the frozen ``__setattr__`` path."""
-    fields = attrs.fields(cls)  # type: ignore[arg-type]
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_NOTHING": attrs.NOTHING}
-    params: list[str] = []
-    body: list[str] = []
-    for index, field in enumerate(fields):
+def writable(cls: type[T]) -> type[T]:
+    """The writable twin of the frozen slotted attrs class ``cls`` (see the module docstring).
+
+    Whoever builds through it must store every field, defaults included (an unset slot
+    raises on read), then assign ``__class__ = cls``.
+    """
+    for field in attrs.fields(cls):  # type: ignore[arg-type]
         if not field.init or field.validator is not None or field.converter is not None:
             raise TypeError(f"{cls.__name__}.{field.name} needs attrs' own __init__")
+    if hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
+        raise TypeError(f"{cls.__name__} needs attrs' own __init__")
+    namespace: dict[str, Any] = {
+        "__slots__": (),
+        # Both, so that CPython sees the generic setter and stores slots directly.
+        "__setattr__": object.__setattr__,
+        "__delattr__": object.__delattr__,
+        "__doc__": f"Writable twin of {cls.__qualname__}; becomes one by assigning __class__.",
+    }
+    twin = type(f"_Writable{cls.__name__}", (cls,), namespace)
+    probe: Any = object.__new__(twin)
+    probe.__class__ = cls  # fails here, at import, if the layouts ever differ
+    return twin
+
+
+def maker(cls: type[T]) -> Callable[..., T]:
+    """A keyword-only constructor for ``cls`` that builds through its writable twin."""
+    namespace: dict[str, Any] = {
+        "_new": object.__new__,
+        "_twin": writable(cls),
+        "_cls": cls,
+        "_NOTHING": attrs.NOTHING,
+    }
+    params: list[str] = []
+    body: list[str] = []
+    for index, field in enumerate(attrs.fields(cls)):  # type: ignore[arg-type]
         arg = field.alias or field.name
-        namespace[f"_set{index}"] = cls.__dict__[field.name].__set__
         if field.default is attrs.NOTHING:
             params.append(arg)
         elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
@@ -40,10 +68,11 @@ def maker(cls: type[T]) -> Callable[..., T]:
         else:
             namespace[f"_default{index}"] = field.default
             params.append(f"{arg}=_default{index}")
-        body.append(f"    _set{index}(self, {arg})")
+        body.append(f"    self.{field.name} = {arg}")
     source = (
         f"def make_{cls.__name__}(*, {', '.join(params)}):\n"
-        "    self = _new(_cls)\n" + "\n".join(body) + "\n    return self\n"
+        "    self = _new(_twin)\n" + "\n".join(body) + "\n    self.__class__ = _cls\n"
+        "    return self\n"
     )
     exec(compile(source, f"<faaskit maker {cls.__qualname__}>", "exec"), namespace)
     made: Callable[..., T] = namespace[f"make_{cls.__name__}"]

@@ -142,7 +142,7 @@ def run_batch(
 ) -> BatchResult:
     """Run a handler over a batch; see :func:`batch_plan` for the rules."""
     plan = batch_plan(handler, batch, ctx, report=report)
-    call = handler.call
+    call = handler.call if handler.is_async else handler.func
     outcome: Any = None
     try:
         while True:
@@ -278,13 +278,17 @@ def _whole(
     return _result(entries, indices, stream=stream, ordered=ordered)
 
 
+# BatchResult is frozen, so every batch without failures can share one.
+_NOTHING_FAILED: dict[type, BatchResult] = {}
+
+
 def _result(
     entries: Sequence[Any], failed: Sequence[int], *, stream: bool, ordered: bool
 ) -> BatchResult:
     """The ids to report for the failed positions, as each kind of source expects them."""
     result: type[BatchResult] = sys.modules["faaskit._events"].BatchResult
     if not failed:
-        return result()
+        return _NOTHING_FAILED.get(result) or _NOTHING_FAILED.setdefault(result, result())
     if stream:
         return result(failed=[entries[failed[0]].id])
     if ordered:

@@ -4,7 +4,7 @@ Most records have the documented shape and a plain body (nothing to unwrap). Tho
 here without per-field checks or function layers: each field read once, the lazy
 :class:`~faaskit_aws._attributes.Attributes` and the frozen :class:`~faaskit.Message` and
 :class:`~faaskit._events.BatchEntry` filled in through writable twins
-(:mod:`faaskit_aws._writable`). Any other record (a field missing or of another type, an SNS
+(:func:`faaskit._fast.writable`). Any other record (a field missing or of another type, an SNS
 envelope or S3 notification in the body, an odd timestamp) goes to the careful decoder, which
 checks every field and names the bad one; both give equal messages for the same record.
 Payload format: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
@@ -18,9 +18,9 @@ from types import MappingProxyType
 from typing import Any
 
 from faaskit._events import BatchEntry, Message
+from faaskit._fast import writable
 from faaskit_aws._attributes import Attributes, sqs_attribute
 from faaskit_aws._fields import arn_name
-from faaskit_aws._writable import writable
 
 __all__ = ["plain_entries", "queue_name"]
 

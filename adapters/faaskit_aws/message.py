@@ -32,6 +32,7 @@ from typing import Any
 
 from faaskit._context import Context
 from faaskit._events import BatchEntry, BatchResult, Message, MessageBatch
+from faaskit._fast import writable
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._attributes import Attributes, sns_attribute, sqs_attribute
 from faaskit_aws._attributes import attributes as attributes_of
@@ -47,7 +48,6 @@ from faaskit_aws._fields import (
     require,
 )
 from faaskit_aws._sqs_batch import plain_entries, queue_name
-from faaskit_aws._writable import writable
 
 __all__ = ["DECODERS", "SNS", "SQS", "Attributes"]
 

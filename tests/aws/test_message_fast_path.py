@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 import faaskit
 from faaskit._context import local_context
 from faaskit._events import BatchEntry, Message, MessageBatch
+from faaskit._fast import writable
 from faaskit_aws._attributes import Attributes, sqs_attribute
-from faaskit_aws._writable import writable
 from faaskit_aws.message import SQS, _sqs_entry
 from tests.aws.event_helpers import capture, reported
 
