@@ -31,9 +31,10 @@ class MultiDict(Mapping[str, str]):
     def __init__(
         self,
         data: Mapping[str, str | Iterable[str]] | Iterable[tuple[str, str]] | None = None,
+        load: Callable[[Any], Iterable[tuple[str, str | Iterable[str]]]] | None = None,
     ) -> None:
         self._items = None
-        self._load = _pairs
+        self._load = load or _pairs
         self._source = data
 
     @classmethod
@@ -45,11 +46,7 @@ class MultiDict(Mapping[str, str]):
         """A mapping filled on first access with the ``(name, value-or-values)`` pairs that
         ``load(source)`` yields.
         """
-        new = cls.__new__(cls)
-        new._items = None
-        new._load = load
-        new._source = source
-        return new
+        return cls(source, load)
 
     _lower = False
 

@@ -7,7 +7,6 @@ https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from typing import Any
@@ -32,12 +31,22 @@ def _trace_id() -> str | None:
         return None
 
 
-@functools.lru_cache(maxsize=8)
+_MEMORY: dict[Any, int | None] = {}
+
+
 def _memory(value: Any) -> int | None:
+    """The memory size in MB, from the int or text the runtime gives (None if it is neither)."""
     try:
-        return int(value)
+        return _MEMORY[value]
+    except (KeyError, TypeError):
+        pass
+    try:
+        mb: int | None = int(value)
     except (TypeError, ValueError):
-        return None
+        mb = None
+    if type(value) in (int, str) and len(_MEMORY) < 16:
+        _MEMORY[value] = mb
+    return mb
 
 
 def from_lambda(lambda_context: Any, function_name: str) -> Context:

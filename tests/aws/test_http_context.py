@@ -53,7 +53,9 @@ def test_memory_given_as_text_is_a_number() -> None:
 
     probe(fixture("apigw_v2_iam"), FakeLambdaContext(memory="1024"))
     probe(fixture("apigw_v2_iam"), FakeLambdaContext(memory="lots"))
-    assert [c.memory_mb for c in seen] == [1024, None]
+    probe(fixture("apigw_v2_iam"), FakeLambdaContext(memory=["not", "hashable"]))
+    probe(fixture("apigw_v2_iam"), FakeLambdaContext(memory=2048))
+    assert [c.memory_mb for c in seen] == [1024, None, None, 2048]
 
 
 def test_remaining_time_is_never_negative() -> None:
