@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 import faaskit
+from faaskit._batch import run_batch
 from faaskit._context import local_context
-from faaskit._invoke import run_batch
 from tests.aws.event_helpers import LambdaContext, capture, fixture, reported
 
 

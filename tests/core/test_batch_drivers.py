@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import faaskit
+from faaskit._batch import arun_batch, run_batch
 from faaskit._context import local_context
 from faaskit._events import Message, MessageBatch, Record, RecordBatch
-from faaskit._invoke import arun_batch, run_batch
 
 
 def _batch(kind: str, size: int) -> MessageBatch | RecordBatch:
