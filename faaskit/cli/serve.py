@@ -16,7 +16,13 @@ _EPILOG = """\
 HTTP handlers answer on http://HOST:PORT (on azure also under /api). Local triggers live in
 the data folder (--data): put a file in blobs/<bucket>/ to fire blob handlers, send a message
 to queues/<name>/ (faaskit.storage.queues('file://...').send(...)) to fire queue handlers;
-failed messages are retried, then moved to dead-letter/<name>/. Schedules fire on time.
+failed messages are retried, then moved to dead-letter/<name>/. Put a file (one record; a
+.jsonl file: one per line) in streams/<name>/ to fire that stream's handlers, in order (aws: a
+Kinesis batch that resumes from the failed record; azure: an Event Hubs delivery); put an
+event {"source": ..., "detail-type": ..., "detail": {...}} in events/ to fire every
+faaskit.events handler whose pattern matches it (aws: EventBridge; azure: Event Grid); failed
+records and events are retried, then moved to dead-letter/streams/<name>/<handler>/ and
+dead-letter/events/<handler>/. Schedules fire on time.
 Handlers that use faaskit.storage with s3://, azure://, sqs:// or azure-queue:// URLs read
 and write the data folder instead. A change to a .py file under the app's folder reloads.
 
@@ -33,7 +39,7 @@ def add_parser(subparsers: Any) -> None:
         "serve",
         help="run a local dev server for an app's handlers",
         description="Serve an app's HTTP handlers through the chosen cloud's adapter, with "
-        "local blob, queue and schedule triggers and reload on change.",
+        "local blob, queue, topic, stream, event-bus and schedule triggers and reload on change.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -51,7 +57,7 @@ def add_parser(subparsers: Any) -> None:
         "--data",
         default=".faaskit/local",
         metavar="DIR",
-        help="local storage and queues (default: .faaskit/local)",
+        help="local storage, queues, streams and events (default: .faaskit/local)",
     )
     parser.add_argument(
         "--runtime",
@@ -63,7 +69,8 @@ def add_parser(subparsers: Any) -> None:
         "--max-attempts",
         type=int,
         metavar="N",
-        help="deliveries before a message is dead-lettered (default: 3 on aws, 5 on azure)",
+        help="deliveries before a message, record or event is dead-lettered "
+        "(default: 3 on aws, 5 on azure)",
     )
     parser.add_argument(
         "--retry-delay",

@@ -22,10 +22,11 @@ from faaskit.testing.runner import azure_function, invoke
 
 log = logging.getLogger("faaskit.serve")
 
-__all__ = ["deliver_blob", "deliver_messages", "deliver_tick"]
+__all__ = ["azure_binding", "deliver_blob", "deliver_messages", "deliver_tick"]
 
 
-def _binding(handler: Handler) -> str:
+def azure_binding(handler: Handler) -> str:
+    """The trigger binding type ``faaskit_azure`` registers ``handler`` behind."""
     return str(azure_function(handler).get_trigger().type)
 
 
@@ -44,7 +45,7 @@ def deliver_blob(
     if platform == "aws":
         invoke(handler, aws_events.s3(bucket, key, action=action, size=size, etag=etag))
         return
-    binding = _binding(handler)
+    binding = azure_binding(handler)
     if binding == "blobTrigger":
         spec = azure_events.blob(bucket, key, data=read())
     elif binding == "eventGridTrigger":
@@ -105,7 +106,7 @@ def deliver_messages(
         if isinstance(result, dict):
             return {str(f.get("itemIdentifier")) for f in result.get("batchItemFailures") or ()}
         return set()
-    binding = _binding(handler)
+    binding = azure_binding(handler)
     failed = set()
     for message, attempt in messages:
         if binding == "queueTrigger":

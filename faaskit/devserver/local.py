@@ -1,11 +1,14 @@
 """The embedded local cloud behind ``faaskit serve``: storage and queues in a folder.
 
 Layout under the data folder: ``blobs/<bucket>/<key>`` (a ``file://`` blob store per bucket or
-container), ``queues/<name>/`` (a ``file://`` queue per queue or topic) and
-``dead-letter/<name>/`` (messages that failed every attempt). While the server runs, storage
-URLs of either cloud (``s3://b``, ``azure://b``, ``sqs://q``, ``azure-queue://q``) opened with
-``faaskit.storage`` are redirected here, so a handler writing to a bucket or sending to a queue
-fires the local triggers, as it would in the cloud.
+container), ``queues/<name>/`` (a ``file://`` queue per queue or topic), ``streams/<name>/``
+(records of a stream, each consumer reading its own copy under
+``streams/<name>/.consumers/<handler>/``), ``events/`` (the event bus, each rule's matches
+under ``events/.rules/<handler>/``) and ``dead-letter/<name>/`` (messages that failed every
+attempt). While the server runs, storage URLs of either cloud (``s3://b``, ``azure://b``,
+``sqs://q``, ``azure-queue://q``) opened with ``faaskit.storage`` are redirected here, so a
+handler writing to a bucket or sending to a queue fires the local triggers, as it would in
+the cloud.
 """
 
 from __future__ import annotations
@@ -43,6 +46,20 @@ class LocalCloud:
     def dead_letter_dir(self, name: str) -> Path:
         """Where messages of ``name`` go after their last failed attempt."""
         return self.root / "dead-letter" / name
+
+    def stream_dir(self, name: str) -> Path:
+        """Where records of stream ``name`` are added."""
+        return self.root / "streams" / name
+
+    def events_dir(self) -> Path:
+        """Where events are put on the local event bus."""
+        return self.root / "events"
+
+    def folder_queue(self, path: Path) -> Any:
+        """A local queue in ``path`` (made on first use)."""
+        from faaskit.storage._filequeue import FileQueue
+
+        return FileQueue(path, create=True, durable=False)
 
     def blobs(self, bucket: str) -> Any:
         """The local store of ``bucket`` (made on first use)."""

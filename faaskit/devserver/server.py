@@ -4,6 +4,7 @@ unit (from ``faaskit serve`` or from a test).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from pathlib import Path
@@ -128,10 +129,18 @@ class DevServer:
                     f"  schedule  {trigger.expression} (next {tick.due:%Y-%m-%d %H:%M:%S}Z)"
                     f"  -> {handler.name}"
                 )
-            elif kind in ("Stream", "Events") or trigger is None:
+            elif kind == "Stream":
+                where = self.cloud.stream_dir(trigger.name)
+                lines.append(f"  stream    add records to {where}  -> {handler.name}")
+            elif kind == "Events":
+                where = self.cloud.events_dir()
+                pattern = json.dumps(dict(trigger.pattern), separators=(",", ":"))
                 lines.append(
-                    f"  {kind.lower() or 'any':<9} (no local source; use faaskit invoke)"
-                    f"  -> {handler.name}"
+                    f"  events    put events in {where} matching {pattern}  -> {handler.name}"
+                )
+            elif trigger is None:
+                lines.append(
+                    f"  any       (no local source; use faaskit invoke)  -> {handler.name}"
                 )
         if len(lines) == 1:
             lines.append("  (the app holds no handlers)")

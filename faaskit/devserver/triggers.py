@@ -1,5 +1,7 @@
 """The local trigger loop: objects put into a bucket fire blob handlers, messages sent to a
-queue fire message handlers (with the cloud's retry and dead-letter rules), schedules fire.
+queue fire message handlers (with the cloud's retry and dead-letter rules), records added to a
+stream fire stream handlers and events put on the bus fire matching event handlers (see
+:mod:`faaskit.devserver.feeds`), schedules fire.
 
 Everything runs on one background thread that polls the data folder every ``interval``
 seconds, so handlers run one at a time, in order, as a single local instance would.
@@ -10,13 +12,14 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import threading
-import time
 from collections.abc import Sequence
 from typing import Any
 
 from faaskit._handler import Handler
-from faaskit.devserver.deliver import deliver_blob, deliver_messages, deliver_tick
+from faaskit.devserver import feeds
+from faaskit.devserver.deliver import deliver_blob, deliver_tick
 from faaskit.devserver.local import LocalCloud
+from faaskit.devserver.pumps import Fanout, QueuePump
 from faaskit.devserver.schedules import next_fire
 
 __all__ = ["TriggerLoop"]
@@ -84,81 +87,6 @@ class _BlobWatch:
                     read=lambda: self.store.get(key),
                 ),
             )
-
-
-class _QueuePump:
-    """Delivers one queue's (or topic subscription's) messages to one handler."""
-
-    def __init__(self, cloud: LocalCloud, name: str, handler: Handler, *, dlq: str) -> None:
-        self.cloud = cloud
-        self.name = name
-        self.queue = cloud.queue(name)
-        self.dlq_name = dlq
-        self.handler = handler
-        self.attempts: dict[str, int] = {}
-        self.not_before: dict[str, float] = {}
-        size = getattr(handler.trigger, "batch_size", None)
-        self.batch = size or 10
-
-    def poll(self, loop: TriggerLoop) -> None:
-        now = time.monotonic()
-        ready = [m for m in self.queue.messages() if self.not_before.get(m.id, 0) <= now]
-        for start in range(0, len(ready), self.batch if loop.platform == "aws" else 1):
-            chunk = ready[start : start + (self.batch if loop.platform == "aws" else 1)]
-            pairs = [(m, self.attempts.get(m.id, 0) + 1) for m in chunk]
-            try:
-                failed = deliver_messages(self.handler, loop.platform, self.name, pairs)
-            except Exception as exc:
-                log.error("queue %s: cannot deliver to %s: %s", self.name, self.handler.name, exc)
-                failed = {m.id for m in chunk}
-            for message, attempt in pairs:
-                if message.id not in failed:
-                    self.queue.delete(message.id)
-                    self._forget(message.id)
-                    log.info("queue %s: %s processed %s", self.name, self.handler.name, message.id)
-                elif attempt >= loop.max_attempts:
-                    self.cloud.dead_letter(self.dlq_name).send(
-                        message.body, attributes=dict(message.attributes) or None
-                    )
-                    self.queue.delete(message.id)
-                    self._forget(message.id)
-                    log.warning(
-                        "queue %s: %s failed %s %d times; moved to %s",
-                        self.name,
-                        self.handler.name,
-                        message.id,
-                        attempt,
-                        self.cloud.dead_letter_dir(self.dlq_name),
-                    )
-                else:
-                    self.attempts[message.id] = attempt
-                    self.not_before[message.id] = time.monotonic() + loop.retry_delay
-                    log.warning(
-                        "queue %s: %s failed %s (attempt %d of %d); will retry",
-                        self.name,
-                        self.handler.name,
-                        message.id,
-                        attempt,
-                        loop.max_attempts,
-                    )
-
-    def _forget(self, message_id: str) -> None:
-        self.attempts.pop(message_id, None)
-        self.not_before.pop(message_id, None)
-
-
-class _TopicFanout:
-    """Copies each message published to a topic into every subscriber's own queue."""
-
-    def __init__(self, cloud: LocalCloud, topic: str, subscriptions: Sequence[str]) -> None:
-        self.topic = cloud.queue(topic)
-        self.subscriptions = [cloud.queue(s) for s in subscriptions]
-
-    def poll(self, loop: TriggerLoop) -> None:
-        for message in self.topic.messages():
-            for queue in self.subscriptions:
-                queue.send(message.body, attributes=dict(message.attributes) or None)
-            self.topic.delete(message.id)
 
 
 class _Tick:
@@ -229,14 +157,15 @@ class TriggerLoop:
                     len(group),
                     group[0].name,
                 )
-            self.watches.append(_QueuePump(self.cloud, name, group[0], dlq=name))
+            self.watches.append(QueuePump(self.cloud, name, group[0], dlq=name))
         for name, group in topics.items():
             subs = [f"{name}.subscriptions/{h.name}" for h in group]
-            self.watches.append(_TopicFanout(self.cloud, name, subs))
+            self.watches.append(Fanout(self.cloud.queue(name), [self.cloud.queue(s) for s in subs]))
             for sub, handler in zip(subs, group, strict=True):
                 self.watches.append(
-                    _QueuePump(self.cloud, sub, handler, dlq=f"{name}.{handler.name}")
+                    QueuePump(self.cloud, sub, handler, dlq=f"{name}.{handler.name}")
                 )
+        self.watches.extend(feeds.watches(self.cloud, handlers))
 
     def attempt(self, handler: Handler, what: str, call: Any) -> bool:
         """Run one delivery, logging the outcome; whether it succeeded."""
