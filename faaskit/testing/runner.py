@@ -23,7 +23,7 @@ __all__ = ["azure_function", "invoke"]
 
 PLATFORMS = ("aws", "azure", "local")
 
-_apps: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+_apps: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
 
 
 def invoke(handler: Any, event: Any, *, platform: str = "aws", context: Any = None) -> Any:
@@ -46,12 +46,13 @@ def invoke(handler: Any, event: Any, *, platform: str = "aws", context: Any = No
     raise ConfigurationError(f"unknown platform {platform!r}; use one of {', '.join(PLATFORMS)}")
 
 
-def azure_function(handler: Any) -> Any:
+def azure_function(handler: Any, **options: Any) -> Any:
     """The ``azure.functions`` Function that ``faaskit_azure.function_app`` registers for
-    ``handler`` (cached per handler).
+    ``handler`` with ``options`` (cached per handler and options).
     """
+    key = tuple(sorted(options.items()))
     try:
-        return _apps[handler]
+        return _apps[handler][key]
     except (KeyError, TypeError):
         pass
     try:
@@ -63,7 +64,7 @@ def azure_function(handler: Any) -> Any:
     make = getattr(faaskit_azure, "function_app", None)
     if make is None:
         raise ConfigurationError("faaskit_azure.function_app is not available in this build")
-    functions = make(handler).get_functions()
+    functions = make(handler, **options).get_functions()
     if not functions:
         raise ConfigurationError(
             f"handler {handler.name!r} registers no Azure function; give it a trigger "
@@ -71,8 +72,19 @@ def azure_function(handler: Any) -> Any:
         )
     function = next((f for f in functions if f.get_function_name() == handler.name), functions[0])
     with contextlib.suppress(TypeError):
-        _apps[handler] = function
+        _apps.setdefault(handler, {})[key] = function
     return function
+
+
+def _registration(handler: Any, event: Any) -> dict[str, Any]:
+    """Options that register ``handler`` behind the trigger ``event`` comes from: a queue
+    handler receiving Service Bus messages is registered as a Service Bus queue.
+    """
+    items = event if isinstance(event, list) else [event]
+    bus = bool(items) and all(type(item).__name__ == "ServiceBusMessage" for item in items)
+    if bus and type(getattr(handler, "trigger", None)).__name__ == "Queue":
+        return {"queue_service": "servicebus"}
+    return {}
 
 
 def _invoke_azure(handler: Any, event: Any, context: Any) -> Any:
@@ -82,7 +94,7 @@ def _invoke_azure(handler: Any, event: Any, context: Any) -> Any:
         from faaskit.testing.azure_objects import build
 
         event = build(event)
-    function = azure_function(handler)
+    function = azure_function(handler, **_registration(handler, event))
     trigger = function.get_trigger()
     user = function.get_user_function()
     params = inspect.signature(user).parameters

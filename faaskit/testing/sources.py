@@ -77,6 +77,13 @@ _TABLE: list[tuple[str, str, str, Callable[..., Any], str]] = [
     ),
     ("azure", "queue", "message", azure_events.queue, "Storage Queue (func.QueueMessage)"),
     ("azure", "servicebus", "message", azure_events.servicebus, "Service Bus message"),
+    (
+        "azure",
+        "servicebus-batch",
+        "message",
+        azure_events.servicebus_batch,
+        "Service Bus batch (cardinality many)",
+    ),
     ("azure", "eventgrid", "event", azure_events.eventgrid, "Event Grid event"),
     ("azure", "timer", "schedule", azure_events.timer, "Timer trigger (func.TimerRequest)"),
     ("azure", "eventhub", "stream", azure_events.eventhub, "Event Hubs event"),

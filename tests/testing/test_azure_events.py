@@ -22,6 +22,7 @@ TYPES = {
     "cloudevent-blob": "CloudEvent",
     "queue": "QueueMessage",
     "servicebus": "ServiceBusMessage",
+    "servicebus-batch": "list",  # of ServiceBusMessage, as cardinality many
     "eventgrid": "EventGridEvent",
     "timer": "TimerRequest",
     "eventhub": "EventHubEvent",
