@@ -187,3 +187,36 @@ def test_failed_events_are_retried_then_dead_lettered_and_bad_ones_rejected(
     assert _letters(server.cloud.dead_letter_dir("events.invalid")) == [
         {"detail-type": "Order Placed"}
     ]
+
+
+@pytest.mark.parametrize("platform", ["aws", "azure"])
+def test_records_sent_with_faaskit_storage_keep_their_partition_key(
+    platform: str, tmp_path: Path, faaskit_server: Any
+) -> None:
+    from faaskit.storage import queues
+
+    server = faaskit_server(_app(tmp_path, f"streams_send_{platform}"), platform=platform)
+    calls = server.app.module.calls
+    sender = queues(server.cloud.stream_dir("orders").as_uri())
+    sender.send(json.dumps({"n": 9}), attributes={"partition_key": "k-9"})
+    _until(lambda: [c for c in calls if c[0] == "order"])
+    [(_, n, key, _)] = [c for c in calls if c[0] == "order"]
+    assert (n, key) == (9, "k-9")
+
+
+def test_the_banner_and_help_name_the_stream_and_event_folders(
+    tmp_path: Path, faaskit_server: Any
+) -> None:
+    from tests.cli.helpers import faaskit as run_cli
+
+    server = faaskit_server(_app(tmp_path, "banner"), platform="aws")
+    text = "\n".join(server.describe())
+    assert f"{server.cloud.stream_dir('orders')}  -> on_order" in text
+    assert f"{server.cloud.stream_dir('orders')}  -> audit" in text
+    assert str(server.cloud.events_dir()) in text
+    assert "-> big_order" in text
+    assert "no local source" not in text
+    done = run_cli("serve", "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "streams/<name>/" in done.stdout
+    assert "events/" in done.stdout
