@@ -220,3 +220,28 @@ def test_the_banner_and_help_name_the_stream_and_event_folders(
     assert done.returncode == 0
     assert "streams/<name>/" in done.stdout
     assert "events/" in done.stdout
+
+
+def test_the_same_event_and_record_give_the_same_portable_fields_on_both_clouds(
+    tmp_path: Path, faaskit_server: Any
+) -> None:
+    seen = {}
+    event = {
+        "id": "e-42",
+        "time": "2026-01-02T03:04:05Z",
+        "source": "shop",
+        "detail-type": "Order Placed",
+        "detail": {"total": 250, "items": ["a"]},
+        "resources": ["orders/o-42"],
+    }
+    for platform in ("aws", "azure"):
+        server = faaskit_server(_app(tmp_path, f"portable_{platform}"), platform=platform)
+        _drop(server.cloud.events_dir(), "e.json", event)
+        _drop(server.cloud.stream_dir("orders"), "r.json", {"n": 5})
+        calls = server.app.module.calls
+        _until(
+            lambda c=calls: [x for x in c if x[0] == "big"] and [x for x in c if x[0] == "order"]
+        )
+        seen[platform] = sorted(c for c in calls if c[0] in ("big", "order", "order-event"))
+    assert seen["aws"] == seen["azure"]
+    assert ("big", "shop", "Order Placed", 250, "orders/o-42") in seen["aws"]
