@@ -75,7 +75,9 @@ def request_logger(function_name: str, request_id: str) -> logging.LoggerAdapter
 def _adapter_class() -> type[logging.LoggerAdapter[logging.Logger]]:
     import logging
 
-    class RequestLogger(logging.LoggerAdapter[logging.Logger]):
+    base: Any = logging.LoggerAdapter  # not subscriptable at run time before Python 3.11
+
+    class RequestLogger(base):  # type: ignore[misc]
         """A logger adapter that merges the request's fields with a call's ``extra``."""
 
         def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
