@@ -35,7 +35,12 @@ def structure(
     """A CloudEvents 1.0 JSON-format event (``specversion`` ``"1.0"``).
 
     Bytes become ``data_base64`` unless they are JSON or text, per the JSON event format spec.
+    An empty ``id`` (which the spec forbids) is replaced by a random UUID.
     """
+    if not id:
+        import uuid
+
+        id = str(uuid.uuid4())
     event: dict[str, Any] = {
         "specversion": "1.0",
         "id": id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any, overload
 
@@ -14,15 +15,18 @@ from faaskit.exceptions import ConfigurationError
 __all__ = ["Handler", "handler"]
 
 _aws_invoke: list[Callable[[Handler, Any, Any], Any]] = []
-_loop: list[Any] = []
+# One event loop per thread: a loop runs one coroutine at a time, and threads calling
+# async handlers concurrently (tests, thread pools) must not share it.
+_loops = threading.local()
 
 
 def _run_coroutine(coro: Any) -> Any:
-    import asyncio
+    loop = getattr(_loops, "loop", None)
+    if loop is None or loop.is_closed():
+        import asyncio
 
-    if not _loop or _loop[0].is_closed():
-        _loop[:] = [asyncio.new_event_loop()]
-    return _loop[0].run_until_complete(coro)
+        loop = _loops.loop = asyncio.new_event_loop()
+    return loop.run_until_complete(coro)
 
 
 class Handler:
@@ -62,7 +66,11 @@ class Handler:
         self.writes: tuple[str, ...] = (writes,) if isinstance(writes, str) else tuple(writes)
         self.memory = memory
         self.timeout = timeout
-        self.is_async = inspect.iscoroutinefunction(func)
+        # A callable object whose ``__call__`` is ``async def`` is async too.
+        self.is_async = inspect.iscoroutinefunction(func) or (
+            not inspect.isroutine(func)
+            and inspect.iscoroutinefunction(getattr(func, "__call__", None))  # noqa: B004
+        )
         functools.update_wrapper(self, func)
 
     def __repr__(self) -> str:

@@ -1,0 +1,63 @@
+"""Regression tests for defects found in review of the core and the AWS adapter."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import faaskit
+from faaskit._events import Message, MessageBatch, RecordBatch, ScheduleEvent
+from faaskit._http import HttpRequest
+
+_REQUIRED = ("specversion", "id", "source", "type")
+
+
+class _AsyncCallable:
+    async def __call__(self, event: Any, ctx: Any) -> dict[str, Any]:
+        await asyncio.sleep(0)
+        return {"id": event.id}
+
+
+def test_callable_object_with_async_call_is_awaited() -> None:
+    handler = faaskit.handler(_AsyncCallable())
+    assert handler.is_async
+    assert handler(Message(id="m-1")) == {"id": "m-1"}
+
+
+def test_async_handler_called_from_several_threads_at_once() -> None:
+    @faaskit.handler
+    async def slow(event: Any, ctx: Any) -> str:
+        await asyncio.sleep(0.001)
+        return str(event.id)
+
+    errors: list[BaseException] = []
+    results: list[str] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(10):
+                results.append(slow(Message(id=f"{n}-{i}")))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(results) == sorted(f"{n}-{i}" for n in range(4) for i in range(10))
+
+
+def test_cloudevents_always_have_a_non_empty_id() -> None:
+    for event in (
+        MessageBatch(messages=[]),
+        RecordBatch(records=[]),
+        ScheduleEvent(),
+        HttpRequest(method="GET", path="/"),
+        Message(id=""),
+    ):
+        structure = event.to_cloudevent()
+        for name in _REQUIRED:
+            assert isinstance(structure[name], str) and structure[name], (event, name)
