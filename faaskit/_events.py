@@ -71,8 +71,11 @@ class BlobEvent:
 
     def to_cloudevent(self) -> dict[str, Any]:
         """This event as a CloudEvents 1.0 JSON structure."""
+        # source + id must differ between distinct events: objects with equal content share
+        # an ETag, and one object is created, changed and deleted under the same key.
+        tag = self.version or self.etag or ""
         return structure(
-            id=self.etag or f"{self.bucket}/{self.key}",
+            id=f"{self.bucket}/{self.key}:{self.action}:{tag}:{_iso_or_empty(self.time)}",
             source=self.store or self.bucket,
             type=f"io.faaskit.blob.{self.action}",
             time=self.time,

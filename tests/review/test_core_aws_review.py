@@ -61,3 +61,19 @@ def test_cloudevents_always_have_a_non_empty_id() -> None:
         structure = event.to_cloudevent()
         for name in _REQUIRED:
             assert isinstance(structure[name], str) and structure[name], (event, name)
+
+
+def test_blob_cloudevents_of_distinct_objects_with_equal_content_have_distinct_ids() -> None:
+    """CloudEvents consumers deduplicate on ``source`` + ``id``: equal content (equal ETag)
+    in two objects, or a create then a delete of one object, are distinct events.
+    """
+    from faaskit._events import BlobEvent
+
+    etag = "d41d8cd98f00b204e9800998ecf8427e"
+    a = BlobEvent(bucket="b", key="a.txt", etag=etag, store="s3://b")
+    b = BlobEvent(bucket="b", key="b.txt", etag=etag, store="s3://b")
+    created = BlobEvent(bucket="b", key="a.txt", action="created", store="s3://b")
+    deleted = BlobEvent(bucket="b", key="a.txt", action="deleted", store="s3://b")
+    ids = {e.to_cloudevent()["id"] for e in (a, b, created, deleted)}
+    assert len(ids) == 4
+    assert a.to_cloudevent()["id"] == a.to_cloudevent()["id"]  # redelivery keeps its id
