@@ -6,7 +6,8 @@ target, so a reader, or the store after a crash, sees the old object or the new 
 part of one. Content type and metadata live beside the object tree in
 ``<root>/.faaskit/meta/<key>.json``, stamped with the object's size and modification time:
 metadata that no longer matches its object (after a crash between the two renames, or an
-edit by hand) is ignored. Keys whose first segment is ``.faaskit`` are reserved.
+edit by hand) is ignored. Keys whose first segment is ``.faaskit`` are reserved. A symbolic
+link in the tree is followed only when it resolves inside the root.
 """
 
 from __future__ import annotations
@@ -119,9 +120,14 @@ class FileBlobStore(BlobStore):
             )
         root = base or self.root
         path = os.path.join(root, *parts)
-        if os.path.commonpath([root, os.path.normpath(path)]) != root:
+        if os.path.commonpath([root, os.path.normpath(path)]) != root or not self._inside(path):
             raise InvalidStorageRequest(f"{self._url}: key {key!r} refused: it leaves the store")
         return path
+
+    def _inside(self, path: str) -> bool:
+        """Whether ``path``, with every symbolic link on it resolved, stays under the root."""
+        real_root = os.path.realpath(self.root)
+        return os.path.commonpath([real_root, os.path.realpath(path)]) == real_root
 
     def _meta_path(self, key: str) -> str:
         return self._path(key, base=os.path.join(self.root, RESERVED, "meta")) + ".json"
@@ -274,6 +280,8 @@ class FileBlobStore(BlobStore):
             if is_dir:
                 yield from self._walk(entry.path, key, prefix)
                 continue
+            if entry.is_symlink() and not (self._inside(entry.path) and entry.is_file()):
+                continue  # get() refuses it or finds no object there
             try:
                 stat = entry.stat()
             except OSError:
