@@ -29,6 +29,7 @@ https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/s
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -107,6 +108,17 @@ class Resources:
         self.settings = settings
         self.resources: dict[str, Any] = {}
         self.parameters: dict[str, Any] = {}
+        self._owners: dict[str, tuple[str, str]] = {}
+
+    def _id(self, name: str, suffix: str) -> str:
+        """The logical id of resource ``name``: ``orders-1`` and ``orders1`` get different ones."""
+        wanted = logical_id(name, suffix)
+        if self._owners.setdefault(wanted, (name, suffix)) == (name, suffix):
+            return wanted
+        digest = hashlib.sha256(name.encode()).hexdigest()[:8].upper()
+        unique = logical_id(name, f"X{digest}{suffix}")
+        self._owners.setdefault(unique, (name, suffix))
+        return unique
 
     def _add(self, name: str, kind: str, props: dict[str, Any]) -> dict[str, Any]:
         self.resources.setdefault(name, {"Type": kind, "Properties": props})
@@ -116,8 +128,8 @@ class Resources:
         return {"Fn::GetAtt": [name, "Arn"]}
 
     def _queue(self, name: str, timeout: int) -> str:
-        queue_id = logical_id(name, "Queue")
-        dlq_id = logical_id(name, "DeadLetterQueue")
+        queue_id = self._id(name, "Queue")
+        dlq_id = self._id(name, "DeadLetterQueue")
         self._add(dlq_id, "AWS::SQS::Queue", {
             "QueueName": f"{name}-dlq",
             "MessageRetentionPeriod": 1209600,
@@ -136,7 +148,7 @@ class Resources:
 
     def _failures(self, name: str, suffix: str = "FailedRecords") -> dict[str, Any]:
         """An SQS on-failure destination so records that keep failing are kept, not dropped."""
-        failed = logical_id(name, suffix)
+        failed = self._id(name, suffix)
         self._add(failed, "AWS::SQS::Queue", {
             "MessageRetentionPeriod": 1209600, "SqsManagedSseEnabled": True,
         })  # fmt: skip
@@ -156,7 +168,7 @@ class Resources:
     def event(self, trigger: Trigger, timeout: int) -> tuple[dict[str, Any], list[Resource]]:
         """The SAM event for ``trigger``, and the resources its handler may implicitly read."""
         if isinstance(trigger, Blob):
-            bucket = logical_id(trigger.bucket, "Bucket")
+            bucket = self._id(trigger.bucket, "Bucket")
             self._add(bucket, "AWS::S3::Bucket", {
                 "BucketName": trigger.bucket,
                 "PublicAccessBlockConfiguration": {
@@ -188,7 +200,7 @@ class Resources:
                 props["MaximumBatchingWindowInSeconds"] = 1
             return {"Type": "SQS", "Properties": props}, []
         if isinstance(trigger, Topic):
-            topic = self._add(logical_id(trigger.name, "Topic"), "AWS::SNS::Topic", {
+            topic = self._add(self._id(trigger.name, "Topic"), "AWS::SNS::Topic", {
                 "TopicName": trigger.name,
             })  # fmt: skip
             return {"Type": "SNS", "Properties": {"Topic": topic}}, []
@@ -222,7 +234,7 @@ class Resources:
         }
         if "/" in trigger.name:
             table = trigger.name.split("/", 1)[1]
-            param = logical_id(table, "TableStreamArn")
+            param = self._id(table, "TableStreamArn")
             self.parameters.setdefault(param, {
                 "Type": "String",
                 "Description": f"Stream ARN of the DynamoDB table {table!r} (StreamViewType "
@@ -231,7 +243,7 @@ class Resources:
             props["Stream"] = {"Ref": param}
             props["DestinationConfig"] = self._failures(table)
             return {"Type": "DynamoDB", "Properties": props}
-        stream = logical_id(trigger.name, "Stream")
+        stream = self._id(trigger.name, "Stream")
         self._add(stream, "AWS::Kinesis::Stream", {
             "Name": trigger.name,
             "StreamModeDetails": {"StreamMode": "ON_DEMAND"},

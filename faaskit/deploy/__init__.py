@@ -70,7 +70,16 @@ def build(
     with staged(out_dir, chosen) as stage:
         for name in chosen:
             files: Sequence[Path] = builders[name].build(
-                loaded, settings, stage / name, workdir=stage, skip=(out_dir,)
+                loaded, settings, stage / name, workdir=stage, skip=_skipped(out_dir, loaded)
             )
             written[name] = [out_dir / name / f.relative_to(stage / name) for f in files]
     return written
+
+
+def _skipped(out_dir: Path, app: App) -> tuple[Path, ...]:
+    """What the package leaves out: the output folder, or only the targets' folders in it when
+    the app itself lives there (``--out .``).
+    """
+    if app.root.resolve().is_relative_to(out_dir):
+        return tuple(out_dir / t for t in TARGETS)
+    return (out_dir,)
