@@ -29,6 +29,7 @@ Registration contract (one module per trigger family, the same names as the AWS 
 from __future__ import annotations
 
 import importlib
+import re
 import types
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -70,6 +71,22 @@ def collect(items: Iterable[Any]) -> list[Handler]:
                 f"function_app() takes faaskit handlers and modules holding them, got {item!r}"
             )
     return list(found.values())
+
+
+# The host's rule (azure-functions-host ``FunctionNameValidationRegex``); names are
+# case-insensitive there, and one bad name stops the whole app from loading.
+_VALID_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,127}$")
+
+
+def _checked_name(handler: Handler) -> str:
+    name = handler.name
+    if not _VALID_NAME.match(name) or name.lower() == "host":
+        raise ConfigurationError(
+            f"handler {name!r} ({handler.func!r}): {name!r} is not a valid Azure function name "
+            "(a letter, then up to 127 letters, digits, '_' or '-'; not 'host'): pass name= to "
+            "faaskit.handler"
+        )
+    return name.lower()
 
 
 def _auth_level(value: Any) -> Any:
@@ -120,11 +137,12 @@ def function_app(*handlers_or_modules: Any, **options: Any) -> Any:
     handlers = collect(handlers_or_modules)
     names: dict[str, Handler] = {}
     for handler in handlers:
-        other = names.setdefault(handler.name, handler)
+        other = names.setdefault(_checked_name(handler), handler)
         if other is not handler:
             raise ConfigurationError(
                 f"two handlers are named {handler.name!r} ({other.func!r} and {handler.func!r}); "
-                "Azure function names must be unique: pass name= to faaskit.handler"
+                "Azure function names must be unique (ignoring case): pass name= to "
+                "faaskit.handler"
             )
     settings: dict[str, Any] = dict(options)
     settings["auth_level"] = _auth_level(settings.get("auth_level", "ANONYMOUS"))

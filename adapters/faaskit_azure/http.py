@@ -75,17 +75,22 @@ def _client_ip(headers: Headers) -> str | None:
 
 
 def _claims(token: Mapping[str, Any]) -> dict[str, Any]:
+    listed = token.get("claims") or ()
+    if not isinstance(listed, list | tuple):
+        raise BadRequestError(f"{_PRINCIPAL} header 'claims' is not a list")
     claims: dict[str, Any] = {}
-    for claim in token.get("claims") or ():
+    repeated: set[str] = set()
+    for claim in listed:
         if not isinstance(claim, Mapping) or "typ" not in claim:
             continue
         name, value = str(claim["typ"]), claim.get("val")
         if name not in claims:
             claims[name] = value
-        elif isinstance(claims[name], list):
+        elif name in repeated:
             claims[name].append(value)
         else:
             claims[name] = [claims[name], value]
+            repeated.add(name)
     return claims
 
 
@@ -113,7 +118,9 @@ def principal(headers: Headers) -> Principal | None:
             raise BadRequestError(f"{_PRINCIPAL} header does not hold a JSON object")
         claims = _claims(token)
         if principal_id is None:
-            principal_id = next((str(claims[c]) for c in _ID_CLAIMS if c in claims), None)
+            principal_id = next(
+                (str(claims[c]) for c in _ID_CLAIMS if claims.get(c) not in (None, "")), None
+            )
     else:
         name, idp = headers.get(f"{_PRINCIPAL}-name"), headers.get(f"{_PRINCIPAL}-idp")
         claims = {k: v for k, v in (("name", name), ("idp", idp)) if v}

@@ -28,8 +28,11 @@ def _decoder(decoder: Decoder, raw: Any) -> Decoder:
 
 
 def _raw_result(decoder: Decoder, result: Any, raw: Any) -> Any:
+    """HTTP: the native response. Other triggers have no ``$return`` binding, and the worker
+    fails an invocation whose function returns a value there, so the result is dropped.
+    """
     finish = getattr(decoder, "encode_raw", None)
-    return finish(result, raw) if finish is not None else result
+    return finish(result, raw) if finish is not None else None
 
 
 def invoke(handler: Any, decoder: Decoder, raw: Any, azure_context: Any) -> Any:

@@ -1,0 +1,88 @@
+"""Review of faaskit_azure: defects found against the Functions host, worker and docs."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import azure.functions as func
+import pytest
+
+import faaskit
+import faaskit_azure
+from faaskit._multidict import Headers
+from faaskit_azure.http import principal
+from tests.azure.helpers import invoke
+
+
+def _http(name: str) -> Any:
+    return faaskit.handler(faaskit.http("GET", "/x"), name=name)(lambda req, ctx: None)
+
+
+# The host validates names with ^[a-z][a-z0-9_\-]{0,127}$(?<!^host$), case-insensitive
+# (azure-functions-host Utility.FunctionNameValidationRegex); a bad name fails the whole app.
+@pytest.mark.parametrize("name", ["_private", "résumé", "a" * 129, "my.func", "1st", "host"])
+def test_a_name_the_functions_host_rejects_is_a_configuration_error(name: str) -> None:
+    handler = _http(name)
+    with pytest.raises(faaskit.ConfigurationError, match="not a valid Azure function name") as err:
+        faaskit_azure.function_app(handler)
+    assert repr(name) in str(err.value)
+
+
+@pytest.mark.parametrize("name", ["a", "get_item", "Get-Item2", "h" * 128, "hosting"])
+def test_a_name_the_functions_host_accepts_registers(name: str) -> None:
+    app = faaskit_azure.function_app(_http(name))
+    assert [f.get_function_name() for f in app.get_functions()] == [name]
+
+
+def test_names_that_differ_only_in_case_clash_as_they_do_in_the_host() -> None:
+    with pytest.raises(faaskit.ConfigurationError, match="unique"):
+        faaskit_azure.function_app(_http("Orders"), _http("orders"))
+
+
+def _principal(document: Any) -> Any:
+    encoded = base64.b64encode(json.dumps(document).encode()).decode()
+    return principal(Headers.lazy({"x-ms-client-principal": encoded}, lambda d: d.items()))
+
+
+@pytest.mark.parametrize("claims", [5, True, 1.5])
+def test_a_principal_whose_claims_are_not_a_list_is_a_bad_request(claims: Any) -> None:
+    with pytest.raises(faaskit.BadRequestError, match="claims"):
+        _principal({"auth_typ": "aad", "claims": claims})
+
+
+def test_a_principal_with_a_null_id_claim_has_no_id_rather_than_the_text_none() -> None:
+    found = _principal({"claims": [{"typ": "oid", "val": None}, {"typ": "sub", "val": "u-1"}]})
+    assert found.id == "u-1"
+
+
+def test_a_repeated_claim_whose_first_value_is_a_list_keeps_each_value() -> None:
+    found = _principal({"claims": [{"typ": "a", "val": [1]}, {"typ": "a", "val": 2}]})
+    assert found.claims["a"] == [[1], 2]
+
+
+@faaskit.handler(faaskit.queue("raw-orders"), raw=True)
+def raw_queue(msg: Any, ctx: faaskit.Context) -> dict[str, Any]:
+    return {"batchItemFailures": []}  # what an AWS-minded raw handler returns
+
+
+@faaskit.handler(faaskit.queue("raw-orders"), raw=True, name="araw_queue")
+async def araw_queue(msg: Any, ctx: faaskit.Context) -> dict[str, Any]:
+    return {"batchItemFailures": []}
+
+
+def _queue_message() -> Any:
+    return func.QueueMessage(id="m-1", body=b"hi")
+
+
+def test_a_raw_non_http_handler_result_is_not_handed_to_the_worker() -> None:
+    # The worker fails a function without a $return binding that returns a value
+    # (azure_functions_runtime.handle_event), so the processed message would be retried.
+    assert invoke(raw_queue, _queue_message()) is None
+
+
+def test_an_async_raw_non_http_handler_result_is_not_handed_to_the_worker() -> None:
+    import asyncio
+
+    assert asyncio.run(invoke(araw_queue, _queue_message())) is None
