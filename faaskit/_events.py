@@ -218,7 +218,7 @@ class Record:
         """This record as a CloudEvents 1.0 JSON structure."""
         data: Any = self.data
         if self.new is not None or self.old is not None:
-            data = {"new": self.new, "old": self.old}
+            data = {"new": _jsonable(self.new), "old": _jsonable(self.old)}
         return structure(
             id=self.id,
             source=self.source or "",
@@ -228,6 +228,23 @@ class Record:
             data=data,
             content_type=None if isinstance(data, dict) else "application/octet-stream",
         )
+
+
+def _jsonable(value: Any) -> Any:
+    """A change-feed image as JSON values: sets become lists, ``Decimal`` s numbers and bytes
+    base64 text (DynamoDB's ``NS``/``SS``/``BS``, ``N`` and ``B``).
+    """
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, bytes | bytearray):
+        import base64
+
+        return base64.b64encode(value).decode("ascii")
+    if type(value).__name__ == "Decimal":
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
 
 
 @attrs.frozen(kw_only=True)

@@ -77,3 +77,33 @@ def test_blob_cloudevents_of_distinct_objects_with_equal_content_have_distinct_i
     ids = {e.to_cloudevent()["id"] for e in (a, b, created, deleted)}
     assert len(ids) == 4
     assert a.to_cloudevent()["id"] == a.to_cloudevent()["id"]  # redelivery keeps its id
+
+
+def test_change_feed_record_cloudevent_is_json() -> None:
+    """A DynamoDB image holds sets, Decimals and bytes; the CloudEvents JSON format needs
+    JSON values in ``data``.
+    """
+    import json
+    from decimal import Decimal
+
+    from faaskit._events import Record
+
+    new = {
+        "id": 7,
+        "price": Decimal("19.99"),
+        "big": Decimal("1E+2"),
+        "tags": {"a", "b"},
+        "scores": {Decimal("2.5"), 1},
+        "blob": b"\x00\x01",
+        "nested": {"list": [Decimal("0.5"), {b"x"}]},
+    }
+    record = Record(id="1", new=new, old=None, action="insert", source="table")
+    structure = record.to_cloudevent()
+    data = json.loads(json.dumps(structure))["data"]
+    assert data["new"]["id"] == 7
+    assert data["new"]["price"] == 19.99
+    assert data["new"]["big"] == 100
+    assert sorted(data["new"]["tags"]) == ["a", "b"]
+    assert sorted(data["new"]["scores"]) == [1, 2.5]
+    assert data["new"]["blob"] == "AAE="
+    assert data["old"] is None
