@@ -77,7 +77,14 @@ def _event(args: argparse.Namespace, handler: Any) -> Any:
     if args.event:
         if overrides:
             raise ConfigurationError("key=value overrides go with --source, not --event")
-        return _read_event(args.event)
+        found = _read_event(args.event)
+        if args.platform == "azure" and not (isinstance(found, dict) and "binding" in found):
+            raise ConfigurationError(
+                f"event file {args.event!r} is not an Azure invocation (an object with "
+                f"'binding', 'data' and 'trigger_metadata'; got {type(found).__name__}); "
+                "generate one with 'faaskit events azure:SOURCE'"
+            )
+        return found
     if args.source:
         return event(find(args.source, args.platform), **overrides)
     trigger = handler.trigger
