@@ -9,6 +9,7 @@ times bindings deliver.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -36,6 +37,18 @@ def utc(value: _dt.datetime | None) -> _dt.datetime | None:
     return value.astimezone(_dt.timezone.utc)
 
 
+# .NET writes 7-digit (or trimmed) fractions and "Z"; before Python 3.11 fromisoformat takes
+# neither, so both are normalised to 6 digits and "+00:00".
+_FRACTION = re.compile(r"(?<=\d\d:\d\d:\d\d)[.,](\d+)")
+
+
+def _iso(text: str) -> str:
+    text = text.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    return _FRACTION.sub(lambda m: "." + (m[1] + "000000")[:6], text, count=1)
+
+
 def parse_time(value: Any, *, source: str, field: str) -> _dt.datetime | None:
     """An ISO-8601 time (``datetime`` or string, 7-digit fractions allowed) in UTC, or None."""
     if value is None or value == "":
@@ -44,7 +57,7 @@ def parse_time(value: Any, *, source: str, field: str) -> _dt.datetime | None:
         return utc(value)
     if isinstance(value, str):
         try:
-            return utc(_dt.datetime.fromisoformat(value.strip()))
+            return utc(_dt.datetime.fromisoformat(_iso(value)))
         except ValueError:
             pass
     raise InvalidEventError(
