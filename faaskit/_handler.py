@@ -76,6 +76,17 @@ class Handler:
     def __repr__(self) -> str:
         return f"<faaskit.Handler {self.name} trigger={self.trigger!r}>"
 
+    def __get__(self, instance: Any, owner: type | None = None) -> Handler:
+        """A handler defined in a class, read from an instance, runs bound to it."""
+        if instance is None:
+            return self
+        import copy
+        import types
+
+        bound = copy.copy(self)
+        bound.func = types.MethodType(self.func, instance)
+        return bound
+
     def __call__(self, event: Any, context: Any = None) -> Any:
         if type(event) not in _JSON_TYPES:
             ctx = context if isinstance(context, Context) else local_context(self.name)

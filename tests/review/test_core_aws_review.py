@@ -107,3 +107,29 @@ def test_change_feed_record_cloudevent_is_json() -> None:
     assert sorted(data["new"]["scores"]) == [1, 2.5]
     assert data["new"]["blob"] == "AAE="
     assert data["old"] is None
+
+
+class _Service:
+    """Handlers written as methods, as with any other decorator."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    @faaskit.handler(faaskit.queue("orders"))
+    def on_order(self, message: Any, ctx: Any) -> str:
+        return f"{self.prefix}:{message.id}"
+
+    @faaskit.handler(faaskit.queue("orders"))
+    async def on_order_async(self, message: Any, ctx: Any) -> str:
+        await asyncio.sleep(0)
+        return f"{self.prefix}:{message.id}"
+
+
+def test_handler_defined_as_a_method_binds_the_instance() -> None:
+    service = _Service("svc")
+    assert service.on_order(Message(id="m-1")) == "svc:m-1"
+    assert service.on_order_async(Message(id="m-2")) == "svc:m-2"
+    bound = service.on_order
+    assert isinstance(bound, faaskit.Handler)
+    assert bound.name == "on_order" and bound.trigger == faaskit.queue("orders")
+    assert isinstance(_Service.on_order, faaskit.Handler)  # through the class: unbound
