@@ -63,7 +63,8 @@ def _route_regex(route: str) -> re.Pattern[str]:
     rest = route[pos:]
     if "{" in rest or "}" in rest:
         raise ConfigurationError(f"invalid route {route!r}: unbalanced or invalid {{parameter}}")
-    pattern += re.escape(rest)
+    # The trailing slash is optional whether or not the template has one.
+    pattern += re.escape(rest.removesuffix("/") if route != "/" else rest)
     return re.compile(f"^{pattern}/?$" if route != "/" else "^/$")
 
 
