@@ -37,7 +37,9 @@ class LambdaRuntime:
 
     ``task_root`` is the folder holding the handler module (``LAMBDA_TASK_ROOT``);
     ``python_path`` lists extra import folders (faaskit itself, for example). ``invoke(event)``
-    returns the function's response, or raises :class:`LambdaFunctionError`.
+    returns the function's response, or raises :class:`LambdaFunctionError`. As on Lambda, an
+    invocation that times out or ends the runtime client's process costs that invocation only:
+    the client is stopped and the next invocation starts a fresh one (a cold start).
     """
 
     def __init__(
@@ -70,7 +72,9 @@ class LambdaRuntime:
         self._running: dict[str, Invocation] = {}
         self._server: Server | None = None
         self._process: subprocess.Popen[bytes] | None = None
+        self._watcher: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._restart_lock = threading.Lock()
 
     @property
     def address(self) -> str:
@@ -116,20 +120,47 @@ class LambdaRuntime:
         threading.Thread(
             target=server.serve_forever, name="lambda-runtime-api", daemon=True
         ).start()
+        self._spawn()
+        return self
+
+    def _spawn(self) -> None:
         output = None if self.stream_output else subprocess.DEVNULL
-        self._process = subprocess.Popen(
+        process = subprocess.Popen(
             [self.python, "-m", "awslambdaric", self.handler],
             cwd=self.task_root,
             env=self.environment(),
             stdout=output,
             stderr=output,
         )
-        threading.Thread(target=self._watch, name="lambda-runtime-watch", daemon=True).start()
-        return self
+        self._process = process
+        self._watcher = threading.Thread(
+            target=self._watch, args=(process,), name="lambda-runtime-watch", daemon=True
+        )
+        self._watcher.start()
 
-    def _watch(self) -> None:
+    def _discard(self) -> None:
+        """Stop the runtime client and settle what it held, ready for a fresh one."""
         process = self._process
-        assert process is not None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        if self._watcher is not None:
+            self._watcher.join()
+        stale, self._pending = self._pending, queue.Queue()
+        stale.put(None)  # answers a next-invocation request the old client left waiting
+
+    def _ready(self) -> subprocess.Popen[bytes]:
+        """The running client: started on first use, restarted after a crash or a timeout."""
+        with self._restart_lock:
+            if self._process is None:
+                self.start()
+            elif self._process.poll() is not None and self.init_error is None:
+                self._discard()
+                self._spawn()
+            assert self._process is not None
+            return self._process
+
+    def _watch(self, process: subprocess.Popen[bytes]) -> None:
         code = process.wait()
         message = f"the runtime client exited with code {code}"
         if self.init_error is not None:
@@ -156,10 +187,7 @@ class LambdaRuntime:
 
     def invoke(self, event: Any, *, timeout: float | None = None) -> Any:
         """Send one invocation and wait for the function's response."""
-        if self._process is None:
-            self.start()
-        assert self._process is not None
-        if self._process.poll() is not None:
+        if self._ready().poll() is not None:
             raise LambdaFunctionError(
                 f"the runtime client is not running (init error: {_describe(self.init_error)})",
                 error=self.init_error,
@@ -181,6 +209,8 @@ class LambdaRuntime:
         try:
             return item.future.result(timeout=limit + 5)
         except TimeoutError:
+            with self._restart_lock:
+                self._discard()  # Lambda stops the sandbox of a timed-out invocation
             raise LambdaFunctionError(
                 f"Task timed out after {limit:.2f} seconds", error_type="Sandbox.Timedout"
             ) from None
