@@ -15,6 +15,7 @@ import datetime as _dt
 import itertools
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Mapping
@@ -29,6 +30,16 @@ __all__ = ["FileQueue", "queue_sender"]
 
 _counter = itertools.count()
 _SUFFIX = ".msg.json"
+_last_stamp = 0
+_stamp_lock = threading.Lock()
+
+
+def _stamp() -> int:
+    """The time in nanoseconds, but always after the last stamp: the wall clock may step back."""
+    global _last_stamp
+    with _stamp_lock:
+        _last_stamp = max(time.time_ns(), _last_stamp + 1)
+        return _last_stamp
 
 
 def _encode_attribute(value: AttributeValue) -> list[Any]:
@@ -70,7 +81,7 @@ class FileQueue(QueueSender):
         """Write one message file atomically; its id (which sorts in send order)."""
         data = encode_body(body, self._url)
         checked = check_attributes(attributes, self._url)
-        message_id = f"{time.time_ns():020d}-{next(_counter):08d}-{uuid.uuid4().hex[:12]}"
+        message_id = f"{_stamp():020d}-{next(_counter):08d}-{uuid.uuid4().hex[:12]}"
         record = {
             "id": message_id,
             "body": base64.b64encode(data).decode("ascii"),

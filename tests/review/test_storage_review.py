@@ -52,3 +52,17 @@ def test_list_yields_only_keys_that_get_can_read(linked: tuple[Path, Path]) -> N
     keys = [info.key for info in store.list()]
     assert keys == ["inside-link", "plain.txt"]
     assert [store.get(key) for key in keys] == [b"ok", b"ok"]
+
+
+def test_the_local_queue_keeps_send_order_when_the_clock_steps_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from faaskit.storage import _filequeue
+
+    real = _filequeue.time.time_ns
+    steps = iter([real() + 3_000_000_000, real() + 2_000_000_000, real() + 1_000_000_000])
+    monkeypatch.setattr(_filequeue.time, "time_ns", lambda: next(steps, None) or real())
+    queue = _filequeue.FileQueue(tmp_path / "q", create=True, durable=False)
+    for body in ("first", "second", "third"):
+        queue.send(body)
+    assert [m.text for m in queue.messages()] == ["first", "second", "third"]
