@@ -26,7 +26,24 @@ def _run_coroutine(coro: Any) -> Any:
         import asyncio
 
         loop = _loops.loop = asyncio.new_event_loop()
-    return loop.run_until_complete(coro)
+    try:
+        return loop.run_until_complete(coro)
+    except RuntimeError:
+        import asyncio
+
+        if asyncio._get_running_loop() is None:
+            raise
+    # Called from code already running a loop (an async test calling the handler directly):
+    # that loop cannot be blocked on, so the coroutine runs to completion on a thread of its own.
+    return _on_thread(coro)
+
+
+def _on_thread(coro: Any) -> Any:
+    import asyncio
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="faaskit") as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 class Handler:

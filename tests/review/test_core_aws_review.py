@@ -144,3 +144,27 @@ def test_route_template_with_a_trailing_slash_matches_either_form() -> None:
     plain = faaskit.http("GET", "/health/")
     assert plain.match("/health") == {} and plain.match("/health/") == {}
     assert faaskit.http("GET", "/").match("/") == {}
+
+
+def test_async_handler_called_directly_from_async_code() -> None:
+    """A unit test written as a coroutine (pytest-asyncio, IsolatedAsyncioTestCase) calls the
+    handler directly; the running loop must not make the call fail.
+    """
+
+    @faaskit.handler
+    async def echo(event: Any, ctx: Any) -> str:
+        await asyncio.sleep(0)
+        return str(event.id)
+
+    @faaskit.handler
+    async def fails(event: Any, ctx: Any) -> str:
+        raise RuntimeError("handler bug")
+
+    async def test_body() -> tuple[str, str]:
+        try:
+            fails(Message(id="x"))
+        except RuntimeError as exc:
+            error = str(exc)
+        return echo(Message(id="m-1")), error
+
+    assert asyncio.run(test_body()) == ("m-1", "handler bug")
