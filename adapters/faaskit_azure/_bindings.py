@@ -145,8 +145,9 @@ def binding(
     annotation: str,
     decoder: Any,
     kwargs: Mapping[str, Any],
-) -> None:
-    """Add ``handler`` to ``app`` behind ``app.<decorator>(arg_name=..., **kwargs)``.
+) -> Any:
+    """Add ``handler`` to ``app`` behind ``app.<decorator>(arg_name=..., **kwargs)``; returns
+    the function builder, for further settings such as ``app.retry``.
 
     The wrapper takes ``arg_name`` annotated ``azure.functions.<annotation>`` plus ``context``
     and runs :func:`faaskit_azure.invoke.entry`: decode with ``decoder``, the shared semantics
@@ -164,4 +165,4 @@ def binding(
         module=getattr(handler, "__module__", None),
     )
     built = getattr(app, decorator)(arg_name=arg_name, **kwargs)(wrapper)
-    app.function_name(handler.name)(built)
+    return app.function_name(handler.name)(built)

@@ -10,9 +10,12 @@
   https://learn.microsoft.com/azure/azure-functions/functions-bindings-cosmosdb-v2-trigger
 
 A per-record handler runs the records in order and stops at the first failure, which is
-raised so the platform does not checkpoint past it (Event Hubs) or retries the batch
-(Cosmos DB). A ``batch=True`` handler that returns a ``BatchResult`` with failures makes the
-invocation fail the same way.
+raised; a ``batch=True`` handler that returns a ``BatchResult`` with failures makes the
+invocation fail the same way. Neither trigger redelivers a failed batch by itself (Event Hubs
+checkpoints regardless), so both are registered with a retry policy
+(https://learn.microsoft.com/azure/azure-functions/functions-bindings-error-pages#retries):
+exponential backoff, ``stream_retries`` times (default 5, as AWS retries a stream batch;
+-1 retries until it succeeds, 0 turns retries off).
 
 Registration: ``faaskit.stream(name)`` is an Event Hub; a name ``database/container`` (or
 ``function_app(..., stream_service="cosmosdb")``) is a Cosmos DB container, its leases kept in
@@ -169,6 +172,22 @@ COSMOS_DB = CosmosDB()
 DECODERS = (EVENT_HUBS, COSMOS_DB)
 
 _SERVICES = ("eventhub", "cosmosdb")
+_RETRIES = 5
+
+
+def _retry(app: Any, built: Any, handler: Any, options: Mapping[str, Any]) -> None:
+    count = option(options, "stream_retries", handler.trigger.name, _RETRIES)
+    if isinstance(count, bool) or not isinstance(count, int) or count < -1:
+        raise ConfigurationError(
+            f"handler {handler.name!r}: stream_retries must be an integer >= -1, got {count!r}"
+        )
+    if count:
+        app.retry(
+            strategy="exponential_backoff",
+            max_retry_count=str(count),
+            minimum_interval="00:00:02",
+            maximum_interval="00:15:00",
+        )(built)
 
 
 def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
@@ -190,7 +209,7 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
         group = option(options, "eventhub_consumer_group", name, None)
         if group:
             kwargs["consumer_group"] = group
-        binding(
+        built = binding(
             app,
             handler,
             "event_hub_message_trigger",
@@ -199,6 +218,7 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
             EventHubs(hub=name),
             kwargs,
         )
+        _retry(app, built, handler, options)
         return
     database, _, container = name.partition("/")
     if not database or not container or "/" in container:
@@ -215,7 +235,7 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     }
     if handler.trigger.starting_position.upper() == "TRIM_HORIZON":
         kwargs["start_from_beginning"] = True
-    binding(
+    built = binding(
         app,
         handler,
         "cosmos_db_trigger",
@@ -224,3 +244,4 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
         CosmosDB(container=container),
         kwargs,
     )
+    _retry(app, built, handler, options)
