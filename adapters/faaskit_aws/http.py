@@ -199,12 +199,15 @@ class ApiGatewayV2:
     def encode(self, result: Any, raw: Any) -> dict[str, Any]:
         response = response_of(result)
         if not response.headers and not response.cookies and response.content_type == _JSON:
-            return {
-                "statusCode": response.status,
-                "headers": {"Content-Type": _JSON},
-                "body": response.body.decode("utf-8"),
-                "isBase64Encoded": False,
-            }
+            try:
+                return {
+                    "statusCode": response.status,
+                    "headers": {"Content-Type": _JSON},
+                    "body": response.body.decode("utf-8"),
+                    "isBase64Encoded": False,
+                }
+            except UnicodeDecodeError:
+                pass  # not UTF-8: base64 below
         single, _ = json_headers(response)
         body, is_b64 = body_out(response)
         out: dict[str, Any] = {

@@ -168,3 +168,37 @@ def test_async_handler_called_directly_from_async_code() -> None:
         return echo(Message(id="m-1")), error
 
     assert asyncio.run(test_body()) == ("m-1", "handler bug")
+
+
+def _v2_event(path: str = "/data") -> dict[str, Any]:
+    return {
+        "version": "2.0",
+        "routeKey": f"GET {path}",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"host": "example.com"},
+        "requestContext": {
+            "http": {"method": "GET", "path": path, "sourceIp": "192.0.2.1"},
+            "requestId": "req-1",
+            "stage": "$default",
+        },
+        "isBase64Encoded": False,
+    }
+
+
+def test_json_response_whose_body_is_not_utf8_is_sent_base64() -> None:
+    """API Gateway v2 encoding: a JSON body in another encoding (UTF-16 here) must travel as
+    base64 rather than crash the invocation after the handler ran.
+    """
+    import base64
+
+    body = '{"a":1}'.encode("utf-16")
+
+    @faaskit.handler(faaskit.http("GET", "/data"))
+    def data(req: Any, ctx: Any) -> faaskit.Response:
+        return faaskit.Response(body, content_type="application/json")
+
+    out = data(_v2_event(), None)
+    assert out["statusCode"] == 200
+    assert out["isBase64Encoded"] is True
+    assert base64.b64decode(out["body"]) == body
