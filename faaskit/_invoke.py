@@ -30,6 +30,13 @@ def error_response(exc: HTTPError) -> Response:
     return Response.json({"message": exc.message}, status=exc.status, headers=exc.headers)
 
 
+def _http_error(handler: Any, exc: HTTPError, request: HttpRequest, ctx: Context) -> Response:
+    try:
+        return error_response(exc)
+    except (TypeError, ValueError):  # headers that cannot be sent: a bug in the handler
+        return _crashed(handler, request, ctx)
+
+
 def internal_error(ctx: Context) -> Response:
     """The 500 response: the request id, never a traceback."""
     return Response.json(
@@ -47,7 +54,7 @@ def run_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
             result = _run_coroutine(result)
         return to_response(result)
     except HTTPError as exc:
-        return error_response(exc)
+        return _http_error(handler, exc, request, ctx)
     except Exception:
         return _crashed(handler, request, ctx)
 
@@ -59,7 +66,7 @@ async def arun_http(handler: Any, request: HttpRequest, ctx: Context) -> Respons
             request = _checked(handler.trigger, request)
         return to_response(await handler.acall(request, ctx))
     except HTTPError as exc:
-        return error_response(exc)
+        return _http_error(handler, exc, request, ctx)
     except Exception:
         return _crashed(handler, request, ctx)
 

@@ -202,3 +202,29 @@ def test_json_response_whose_body_is_not_utf8_is_sent_base64() -> None:
     assert out["statusCode"] == 200
     assert out["isBase64Encoded"] is True
     assert base64.b64decode(out["body"]) == body
+
+
+def test_http_error_with_header_injection_becomes_a_500() -> None:
+    """An HTTPError whose headers cannot be sent is a handler bug: a 500 with the request id,
+    never an exception out of the Lambda handler nor a split header.
+    """
+    import json
+
+    @faaskit.handler(faaskit.http("GET", "/data"))
+    def data(req: Any, ctx: Any) -> None:
+        raise faaskit.HTTPError(400, "bad", headers={"X-Reason": "a\r\nSet-Cookie: admin=1"})
+
+    out = data(_v2_event(), None)
+    assert out["statusCode"] == 500
+    assert json.loads(out["body"])["request_id"]
+    assert "admin=1" not in json.dumps(out)
+
+    @faaskit.handler(faaskit.http("GET", "/data"))
+    async def adata(req: Any, ctx: Any) -> None:
+        raise faaskit.HTTPError(400, "bad", headers={"X-Reason": "a\r\nb"})
+
+    from faaskit._invoke import arun_http
+
+    req = HttpRequest(method="GET", path="/data", route="/data", request_id="r-2")
+    response = asyncio.run(arun_http(adata, req, faaskit.local_context("adata")))
+    assert response.status == 500
