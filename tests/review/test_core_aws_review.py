@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import faaskit
+from faaskit._context import local_context
 from faaskit._events import Message, MessageBatch, RecordBatch, ScheduleEvent
 from faaskit._http import HttpRequest
 
@@ -226,5 +227,5 @@ def test_http_error_with_header_injection_becomes_a_500() -> None:
     from faaskit._invoke import arun_http
 
     req = HttpRequest(method="GET", path="/data", route="/data", request_id="r-2")
-    response = asyncio.run(arun_http(adata, req, faaskit.local_context("adata")))
+    response = asyncio.run(arun_http(adata, req, local_context("adata")))
     assert response.status == 500
