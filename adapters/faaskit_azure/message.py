@@ -20,6 +20,8 @@ Registration: ``faaskit.queue(name)`` is a Storage Queue by default;
 per message, so a ``batch=True`` handler there receives batches of one. ``faaskit.topic(name,
 subscription=...)`` is always a Service Bus topic subscription (default subscription: the
 handler's name). Connections name app settings (``connections={"servicebus": ...}``).
+``servicebus_sessions=True`` (or a mapping of entity name to bool) registers session-aware
+receivers, which entities that require sessions accept alone.
 """
 
 from __future__ import annotations
@@ -181,6 +183,19 @@ DECODERS = (STORAGE_QUEUE, SERVICE_BUS)
 _SERVICES = ("storage", "servicebus")
 
 
+def _bus(options: Mapping[str, Any], handler: Any) -> dict[str, Any]:
+    """The connection and session settings every Service Bus trigger takes."""
+    kwargs: dict[str, Any] = {"connection": connection(options, "servicebus")}
+    sessions = option(options, "servicebus_sessions", handler.trigger.name, False)
+    if not isinstance(sessions, bool):
+        raise ConfigurationError(
+            f"handler {handler.name!r}: servicebus_sessions must be a bool, got {sessions!r}"
+        )
+    if sessions:
+        kwargs["is_sessions_enabled"] = True
+    return kwargs
+
+
 def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     """Register a ``queue`` or ``topic`` handler with its Storage Queue or Service Bus trigger."""
     from faaskit._triggers import Topic
@@ -191,7 +206,7 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
         kwargs: dict[str, Any] = {
             "topic_name": trigger.name,
             "subscription_name": trigger.subscription or handler.name,
-            "connection": connection(options, "servicebus"),
+            **_bus(options, handler),
         }
         binding(app, handler, "service_bus_topic_trigger", "msg", "ServiceBusMessage", bus, kwargs)
         return
@@ -206,7 +221,7 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
         kwargs = {"queue_name": trigger.name, "connection": connection(options, "storage")}
         binding(app, handler, "queue_trigger", "msg", "QueueMessage", decoder, kwargs)
         return
-    kwargs = {"queue_name": trigger.name, "connection": connection(options, "servicebus")}
+    kwargs = {"queue_name": trigger.name, **_bus(options, handler)}
     annotation = "ServiceBusMessage"
     if trigger.batch:
         kwargs["cardinality"] = "many"
