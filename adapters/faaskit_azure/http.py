@@ -18,9 +18,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from attrs import evolve
 
 from faaskit._context import Context
 from faaskit._cookies import Cookies
@@ -207,8 +210,8 @@ class AzureHttp:
             else:
                 # The worker keeps one value per header name: join lists as RFC 9110 allows.
                 headers[name] = ", ".join(values)
-        for cookie in result.set_cookie_headers():
-            headers.add("Set-Cookie", cookie)
+        for name, cookie in result.cookies.items():
+            headers.add("Set-Cookie", _set_cookie(name, cookie))
         return response
 
     def encode_raw(self, result: Any, raw: Any) -> Any:
@@ -218,6 +221,20 @@ class AzureHttp:
         if isinstance(result, func.HttpResponse | str):
             return result
         return self.encode(to_response(result), raw)
+
+
+# What the worker's SimpleCookie parse keeps unquoted (http.cookies._LegalValueChars) or quoted.
+_COOKIE_TEXT = re.compile(r"[\w!#%&'~`><@,:/$*+\-.^|)(?}{=\[\]]*|\"(?:[^\\\"]|\\.)*\"", re.ASCII)
+
+
+def _set_cookie(name: str, cookie: Any) -> str:
+    """The ``Set-Cookie`` value for one response cookie. The worker drops a cookie whose value
+    ``SimpleCookie`` cannot read (a space, a quote, non-ASCII text), so that value goes quoted.
+    """
+    text = cookie if isinstance(cookie, str) else cookie.value
+    if not _COOKIE_TEXT.fullmatch(text):
+        text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name}={text}" if isinstance(cookie, str) else evolve(cookie, value=text).header(name)
 
 
 # The host rejects an empty route (it falls back to the function name); an optional parameter

@@ -199,3 +199,35 @@ def test_service_bus_sessions_can_be_enabled(handler: Any) -> None:
 def test_a_bad_servicebus_sessions_option_is_a_configuration_error() -> None:
     with pytest.raises(faaskit.ConfigurationError, match="servicebus_sessions"):
         faaskit_azure.function_app(on_order, queue_service="servicebus", servicebus_sessions="y")
+
+
+# The worker turns each Set-Cookie header into an RpcHttpCookie through http.cookies.SimpleCookie
+# (azure.functions.http.HttpResponseConverter), which silently drops a cookie whose value holds
+# a space, a quote or non-ASCII text; AWS sends the same header verbatim.
+COOKIE_VALUES = ["plain", "a b", '{"x":1}', "café", '"already quoted"', "a\\b"]
+
+
+@faaskit.handler(faaskit.http("GET", "/cookies"))
+def set_cookies(req: faaskit.HttpRequest, ctx: faaskit.Context) -> faaskit.Response:
+    cookies: dict[str, Any] = {f"c{i}": value for i, value in enumerate(COOKIE_VALUES)}
+    cookies["flagged"] = faaskit.Cookie(value="a b", path="/", http_only=True, max_age=60)
+    return faaskit.Response("ok", cookies=cookies)
+
+
+def _worker_cookies(response: Any) -> dict[str, Any]:
+    from azure.functions.http import HttpResponseConverter
+
+    datum = HttpResponseConverter.encode(response, expected_type=None)
+    return {name: morsel for jar in datum.value["cookies"] for name, morsel in jar.items()}
+
+
+def test_every_cookie_survives_the_workers_set_cookie_parsing() -> None:
+    request = func.HttpRequest("GET", "http://localhost/api/cookies", body=b"")
+    cookies = _worker_cookies(invoke(set_cookies, request))
+    expected = {f"c{i}": value for i, value in enumerate(COOKIE_VALUES)}
+    expected["c4"] = "already quoted"  # a quoted cookie-value means its inner text
+    expected["flagged"] = "a b"
+    assert {name: morsel.value for name, morsel in cookies.items()} == expected
+    assert cookies["flagged"]["path"] == "/"
+    assert cookies["flagged"]["httponly"] is True
+    assert cookies["flagged"]["max-age"] == "60"

@@ -24,6 +24,13 @@ def raw_orders(msg, ctx):
 @faaskit.handler(faaskit.stream("telemetry"))
 async def on_telemetry(record, ctx):
     return None
+
+
+@faaskit.handler(faaskit.http("GET", "/cookies"))
+def cookies(req, ctx):
+    jar = {"plain": "1", "spaced": "a b", "json": '{"x":1}'}
+    jar["flagged"] = faaskit.Cookie(value="caf\u00e9", path="/", http_only=True)
+    return faaskit.Response("ok", cookies=jar)
 """
 
 
@@ -48,3 +55,12 @@ def test_a_raw_queue_handler_that_returns_a_value_completes(host: AzureHost) -> 
 def test_a_stream_function_with_its_retry_policy_indexes_and_runs(host: AzureHost) -> None:
     result = host.invoke_event("on_telemetry", event_hub_event(b"\xff\x00"))
     assert result.ok, result.error
+
+
+def test_cookies_with_spaces_quotes_or_non_ascii_reach_the_host(host: AzureHost) -> None:
+    response = host.request("GET", "/api/cookies").http
+    sent = {cookie["name"]: cookie for cookie in response.cookies}
+    assert {name: c["value"] for name, c in sent.items()} == {
+        "plain": "1", "spaced": "a b", "json": '{"x":1}', "flagged": "caf\u00e9",
+    }  # fmt: skip
+    assert (sent["flagged"]["path"], sent["flagged"]["http_only"]) == ("/", True)
