@@ -54,6 +54,10 @@ class Handler:
     - ``faaskit_azure.function_app(handler)`` registers it in an Azure ``FunctionApp``.
     """
 
+    func: Callable[..., Any]
+    trigger: Trigger | None
+    raw: bool
+
     def __init__(
         self,
         func: Callable[..., Any],
@@ -73,6 +77,13 @@ class Handler:
                 f"handler {getattr(func, '__qualname__', func)!r}: {trigger!r} is not a trigger "
                 "declaration; use faaskit.http(...), faaskit.queue(...), ..."
             )
+        if isinstance(func, Handler):  # re-declared: keep what the new call does not say
+            trigger = trigger if trigger is not None else func.trigger
+            raw = raw or func.raw
+            func = func.func
+        # First, so that the attributes below win over those copied from ``func.__dict__`` (a
+        # class-based decorator's own ``func``, ``name``, ...).
+        functools.update_wrapper(self, func)
         self.func = func
         self.trigger = trigger
         self.name: str = name or str(getattr(func, "__name__", "handler"))
@@ -88,7 +99,6 @@ class Handler:
             not inspect.isroutine(func)
             and inspect.iscoroutinefunction(getattr(func, "__call__", None))  # noqa: B004
         )
-        functools.update_wrapper(self, func)
 
     def __repr__(self) -> str:
         return f"<faaskit.Handler {self.name} trigger={self.trigger!r}>"

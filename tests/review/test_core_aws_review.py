@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Any
+from typing import Any, ClassVar
 
 import faaskit
 from faaskit._context import local_context
@@ -229,3 +229,40 @@ def test_http_error_with_header_injection_becomes_a_500() -> None:
     req = HttpRequest(method="GET", path="/data", route="/data", request_id="r-2")
     response = asyncio.run(arun_http(adata, req, local_context("adata")))
     assert response.status == 500
+
+
+class _Traced:
+    """A class-based decorator, as tracing and retry libraries write them."""
+
+    calls: ClassVar[list[str]] = []
+
+    def __init__(self, func: Any) -> None:
+        self.func = func
+        self.name = "traced"
+        self.raw = True
+
+    def __call__(self, event: Any, ctx: Any) -> Any:
+        _Traced.calls.append(event.id)
+        return self.func(event, ctx)
+
+
+def test_handler_over_a_class_based_decorator_keeps_the_decorator() -> None:
+    def process(event: Any, ctx: Any) -> str:
+        return f"done:{event.id}"
+
+    wrapped = faaskit.handler(faaskit.queue("orders"))(_Traced(process))
+    assert wrapped(Message(id="m-1")) == "done:m-1"
+    assert _Traced.calls == ["m-1"]  # the decorator ran
+    assert wrapped.raw is False  # the decorator's own attributes are not the handler's
+    assert wrapped.trigger == faaskit.queue("orders")
+
+
+def test_redeclaring_a_handler_keeps_its_trigger_and_takes_the_new_name() -> None:
+    @faaskit.handler(faaskit.queue("orders"))
+    def first(event: Any, ctx: Any) -> str:
+        return str(event.id)
+
+    renamed = faaskit.handler(name="renamed")(first)
+    assert renamed.name == "renamed"
+    assert renamed.trigger == faaskit.queue("orders")
+    assert renamed(Message(id="m-1")) == "m-1"
