@@ -206,7 +206,7 @@ class AzureHttp:
         for key, (name, values) in grouped.items():
             if key == "set-cookie":
                 for value in values:
-                    headers.add("Set-Cookie", value)
+                    headers.add("Set-Cookie", _cookie_header(value))
             else:
                 # The worker keeps one value per header name: join lists as RFC 9110 allows.
                 headers[name] = ", ".join(values)
@@ -235,6 +235,13 @@ def _set_cookie(name: str, cookie: Any) -> str:
     if not _COOKIE_TEXT.fullmatch(text):
         text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"{name}={text}" if isinstance(cookie, str) else evolve(cookie, value=text).header(name)
+
+
+def _cookie_header(value: str) -> str:
+    """A ``Set-Cookie`` header given as a header, its value quoted as :func:`_set_cookie` does."""
+    pair, sep, attributes = value.partition(";")
+    cookie, equals, text = pair.partition("=")
+    return _set_cookie(cookie.strip(), text.strip()) + sep + attributes if equals else value
 
 
 # The host rejects an empty route (it falls back to the function name); an optional parameter

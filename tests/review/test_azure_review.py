@@ -231,3 +231,15 @@ def test_every_cookie_survives_the_workers_set_cookie_parsing() -> None:
     assert cookies["flagged"]["path"] == "/"
     assert cookies["flagged"]["httponly"] is True
     assert cookies["flagged"]["max-age"] == "60"
+
+
+@faaskit.handler(faaskit.http("GET", "/header-cookies"))
+def header_cookies(req: faaskit.HttpRequest, ctx: faaskit.Context) -> faaskit.Response:
+    return faaskit.Response("ok", headers={"Set-Cookie": ["s=a b; Path=/; HttpOnly", "p=1"]})
+
+
+def test_set_cookie_headers_given_as_headers_survive_too() -> None:
+    request = func.HttpRequest("GET", "http://localhost/api/header-cookies", body=b"")
+    cookies = _worker_cookies(invoke(header_cookies, request))
+    assert {name: morsel.value for name, morsel in cookies.items()} == {"s": "a b", "p": "1"}
+    assert (cookies["s"]["path"], cookies["s"]["httponly"]) == ("/", True)
