@@ -23,6 +23,7 @@ __all__ = [
     "QueueSender",
     "blob_payload",
     "check_attributes",
+    "check_metadata",
     "encode_body",
     "unquote_etag",
 ]
@@ -90,11 +91,13 @@ class BlobStore(abc.ABC):
         """Store ``data`` under ``key``, replacing any previous object whole.
 
         ``data`` may be bytes, ``str`` (stored as UTF-8) or a readable binary stream, which is
-        copied in chunks (never read whole into memory).
+        copied in chunks (never read whole into memory). ``metadata`` as
+        :func:`check_metadata` allows: names come back from :meth:`info` in lowercase.
         """
         check_key(key, self.url)
+        checked = check_metadata(metadata, self.url, key)
         payload = blob_payload(data, self.url, key)
-        self._put(key, payload, content_type, metadata)
+        self._put(key, payload, content_type, checked)
 
     @abc.abstractmethod
     def _put(
@@ -213,4 +216,36 @@ def check_attributes(
                 f"not {type(value).__name__}"
             )
         checked[name] = value
+    return checked
+
+
+def check_metadata(metadata: Mapping[str, str] | None, url: str, key: str) -> dict[str, str] | None:
+    """Metadata every backend stores and returns alike, with names in lowercase.
+
+    Names are ASCII identifiers (Azure's rule; S3 takes them too), unique ignoring case (S3
+    lowercases them, Azure compares them without case); values are printable ASCII without
+    surrounding spaces (both clouds send them as HTTP headers, and trim them).
+    """
+    if not metadata:
+        return None
+    checked: dict[str, str] = {}
+    for name, value in metadata.items():
+        where = f"{url}: cannot put {key!r}: metadata"
+        if not isinstance(name, str) or not (name.isascii() and name.isidentifier()):
+            raise InvalidStorageRequest(
+                f"{where} name {name!r} must be ASCII letters, digits and '_', not starting "
+                "with a digit"
+            )
+        if not isinstance(value, str):
+            raise InvalidStorageRequest(
+                f"{where} {name!r} must be a string, not {type(value).__name__}"
+            )
+        if not all(" " <= char <= "~" for char in value) or value != value.strip(" "):
+            raise InvalidStorageRequest(
+                f"{where} {name!r}: {value!r} must be printable ASCII without leading or "
+                "trailing spaces"
+            )
+        if name.lower() in checked:
+            raise InvalidStorageRequest(f"{where} names differ only by case: {name!r}")
+        checked[name.lower()] = value
     return checked
