@@ -8,6 +8,7 @@ function never imports them.
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,22 +25,29 @@ FAMILY_MODULES = ("message", "blob", "event", "schedule", "stream")
 
 _table: list[Decoder] = list(HTTP_DECODERS)
 _loaded = [False]
+_loading = threading.Lock()
 _last: list[Decoder] = [HTTP_DECODERS[0]]
 
 
 def decoders() -> Sequence[Decoder]:
     """Every built-in AWS decoder, in dispatch order (loads all trigger families)."""
     if not _loaded[0]:
-        for name in FAMILY_MODULES:
-            try:
-                module = importlib.import_module(f"faaskit_aws.{name}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"faaskit_aws.{name}":
-                    raise
-                continue
-            _table.extend(module.DECODERS)
-        _loaded[0] = True
+        with _loading:  # concurrent first invocations must not add the families twice
+            if not _loaded[0]:
+                _load_families()
     return _table
+
+
+def _load_families() -> None:
+    for name in FAMILY_MODULES:
+        try:
+            module = importlib.import_module(f"faaskit_aws.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"faaskit_aws.{name}":
+                raise
+            continue
+        _table.extend(module.DECODERS)
+    _loaded[0] = True
 
 
 def identify(raw: Any) -> str:

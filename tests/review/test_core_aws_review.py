@@ -266,3 +266,23 @@ def test_redeclaring_a_handler_keeps_its_trigger_and_takes_the_new_name() -> Non
     assert renamed.name == "renamed"
     assert renamed.trigger == faaskit.queue("orders")
     assert renamed(Message(id="m-1")) == "m-1"
+
+
+def test_concurrent_first_invocations_load_each_decoder_once(monkeypatch: Any) -> None:
+    from faaskit_aws import invoke
+
+    monkeypatch.setattr(invoke, "_table", list(invoke.HTTP_DECODERS))
+    monkeypatch.setattr(invoke, "_loaded", [False])
+    barrier = threading.Barrier(8)
+
+    def load() -> None:
+        barrier.wait()
+        invoke.decoders()
+
+    threads = [threading.Thread(target=load) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    table = invoke.decoders()
+    assert len(table) == len({id(d) for d in table})
