@@ -79,11 +79,13 @@ class HttpRequest:
 
     def to_cloudevent(self) -> dict[str, Any]:
         """This request as a CloudEvents 1.0 JSON structure."""
+        from urllib.parse import quote
+
         from faaskit._cloudevent import structure
 
         return structure(
             id=self.request_id or "",
-            source=self.path,
+            source=quote(self.path, safe="/!$&'()*+,;=:@~"),
             type="io.faaskit.http.request",
             data=self.body,
             content_type=self.headers.get("content-type"),

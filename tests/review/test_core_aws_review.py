@@ -286,3 +286,14 @@ def test_concurrent_first_invocations_load_each_decoder_once(monkeypatch: Any) -
         thread.join()
     table = invoke.decoders()
     assert len(table) == len({id(d) for d in table})
+
+
+def test_http_request_cloudevent_source_is_a_uri_reference() -> None:
+    """``path`` is percent-decoded; the CloudEvents ``source`` must be a URI-reference."""
+    from urllib.parse import unquote
+
+    request = HttpRequest(method="GET", path="/files/red flower/café", request_id="r-1")
+    source = request.to_cloudevent()["source"]
+    assert source.isascii() and " " not in source
+    assert unquote(source) == request.path
+    assert HttpRequest(method="GET", path="/items/1").to_cloudevent()["source"] == "/items/1"
