@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from attrs import evolve
 
@@ -145,6 +145,8 @@ class AzureHttp:
 
     def _path(self, url: str) -> str:
         path = urlsplit(url).path or "/"
+        if "%" in path:  # decoded, as the AWS decoders give it
+            path = unquote(path)
         prefix = self.prefix
         if not prefix or not (path == prefix or path.startswith(prefix + "/")):
             return path

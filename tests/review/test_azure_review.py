@@ -243,3 +243,24 @@ def test_set_cookie_headers_given_as_headers_survive_too() -> None:
     cookies = _worker_cookies(invoke(header_cookies, request))
     assert {name: morsel.value for name, morsel in cookies.items()} == {"s": "a b", "p": "1"}
     assert (cookies["s"]["path"], cookies["s"]["httponly"]) == ("/", True)
+
+
+# AWS hands faaskit a decoded path (API Gateway v1 decodes it, the v2 and ALB decoders
+# unquote rawPath); the Azure request URL is percent-encoded.
+@faaskit.handler(faaskit.http("GET", "/files/{name}"))
+def file_path(req: faaskit.HttpRequest, ctx: faaskit.Context) -> dict[str, Any]:
+    return {"path": req.path, "params": req.path_params}
+
+
+def test_the_request_path_is_decoded_as_on_aws() -> None:
+    request = func.HttpRequest(
+        "GET", "http://localhost/api/files/a%20b%C3%A9", body=b"", route_params={"name": "a bé"}
+    )
+    response = invoke(file_path, request)
+    assert json.loads(response.get_body()) == {"path": "/files/a bé", "params": {"name": "a bé"}}
+
+
+def test_a_decoded_path_still_matches_the_route_when_the_host_gives_no_parameters() -> None:
+    request = func.HttpRequest("GET", "http://localhost/api/files/a%20b", body=b"")
+    response = invoke(file_path, request)
+    assert json.loads(response.get_body()) == {"path": "/files/a b", "params": {"name": "a b"}}
