@@ -59,6 +59,32 @@ def _import(spec: str, source: Path | None, name: str, path_entry: Path) -> Modu
             sys.path.remove(str(path_entry))
 
 
+def _foreign(before: set[str], root: Path) -> list[str]:
+    """Modules a loose app file imported from its own folder under a name that the folder,
+    shipped as the package's top level, does not give them (``mypkg.util`` for ``util.py``).
+    """
+    found = []
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if name in before or name.startswith("_faaskit_app_") or not file:
+            continue
+        path = Path(file).resolve()
+        if path.is_relative_to(root):
+            parts = path.relative_to(root).with_suffix("").parts
+            if ".".join(parts[:-1] if parts[-1] == "__init__" else parts) != name:
+                found.append(name)
+    return sorted(found)
+
+
+def _dotted(source: Path) -> str:
+    """``pkg.sub.module`` for a file inside (nested) packages."""
+    parts, folder = [source.stem], source.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts)
+
+
 def _requirements(root: Path) -> tuple[str, ...]:
     path = root / "requirements.txt"
     if not path.is_file():
@@ -109,6 +135,7 @@ def load_app(spec: str, *, cwd: Path | None = None) -> App:
         else:
             root = origin.parents[depth]
             include = (spec.split(".")[0],)
+    before = set(sys.modules)
     try:
         module = _import(spec, source if loose else None, name, root if loose else base)
     except ConfigurationError as exc:
@@ -117,6 +144,13 @@ def load_app(spec: str, *, cwd: Path | None = None) -> App:
         raise ConfigurationError(
             f"cannot import app {spec!r}: {type(exc).__name__}: {exc}"
         ) from exc
+    foreign = _foreign(before, root) if loose else []
+    if foreign:
+        raise ConfigurationError(
+            f"app file {spec!r} imports {', '.join(map(repr, foreign))} from its own folder, "
+            "which is shipped without its package, so Lambda and Azure would not find it; "
+            f"build the module instead: faaskit build {_dotted(source)}"
+        )
     functions: list[Function] = []
     seen: set[int] = set()
     for attr, value in vars(module).items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 import zipfile
 from pathlib import Path
@@ -98,3 +99,33 @@ def test_a_queue_named_like_another_queues_dead_letter_queue_stays_apart(tmp_pat
         if "QueueName" in r["Properties"]
     )
     assert queues == ["jobs", "jobs-dead-letter", "jobs-dead-letter-dlq", "jobs-dlq"]
+
+
+def test_a_file_that_imports_its_own_package_by_name_is_not_shipped_without_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from faaskit.exceptions import ConfigurationError
+
+    package = tmp_path / "proj" / "reviewpkg"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "util.py").write_text("GREETING = 'hi'\n", encoding="utf-8")
+    (package / "app.py").write_text(
+        textwrap.dedent(
+            """
+            import faaskit
+            from reviewpkg.util import GREETING
+
+            @faaskit.handler(faaskit.http("GET", "/hi"))
+            def hello(req, ctx):
+                return {"greeting": GREETING}
+            """
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path / "proj"))  # as `python -m faaskit` adds the cwd
+    for name in ("reviewpkg", "reviewpkg.util"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    with pytest.raises(ConfigurationError, match=r"reviewpkg\.app"):
+        build("reviewpkg/app.py", target="aws", out=tmp_path / "out", cwd=tmp_path / "proj")
+    assert not (tmp_path / "out").exists()
