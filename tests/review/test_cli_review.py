@@ -31,3 +31,12 @@ def test_an_event_file_that_is_no_azure_invocation_is_refused(
     assert len(lines) == 1, done.stderr
     assert "ev.json" in lines[0] and "faaskit events azure:" in lines[0]
     assert "handler 'hello' raised" not in lines[0]
+
+
+def test_an_event_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(HELLO.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "ev.json").write_bytes(b"\xff\xfe{}")
+    done = faaskit("invoke", "app.py:hello", "--event", "ev.json", cwd=tmp_path)
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "ev.json" in done.stderr and "UTF-8" in done.stderr
