@@ -274,11 +274,16 @@ class RecordBatch:
         )
 
 
+def _ids(ids: Any) -> Sequence[str]:
+    """One failed id given as a string is that id, not its characters."""
+    return (ids,) if isinstance(ids, str) else ids
+
+
 @attrs.frozen(kw_only=True)
 class BatchResult:
     """What a batch handler reports: the ids (message ids or sequence numbers) that failed."""
 
-    failed: Sequence[str] = ()
+    failed: Sequence[str] = attrs.field(default=(), converter=_ids)
 
 
 @attrs.frozen(kw_only=True)

@@ -195,5 +195,6 @@ def to_response(result: Any) -> Response:
     )
 
 
-_encode = _json.JSONEncoder(separators=(",", ":"), default=_default).encode
+# NaN and Infinity are not JSON (RFC 8259): serialising them raises instead of sending them.
+_encode = _json.JSONEncoder(separators=(",", ":"), default=_default, allow_nan=False).encode
 _make = maker(Response)

@@ -297,3 +297,43 @@ def test_http_request_cloudevent_source_is_a_uri_reference() -> None:
     assert source.isascii() and " " not in source
     assert unquote(source) == request.path
     assert HttpRequest(method="GET", path="/items/1").to_cloudevent()["source"] == "/items/1"
+
+
+def _strict_json(text: str) -> Any:
+    import json
+
+    def refuse(name: str) -> Any:
+        raise ValueError(f"{name} is not JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_json_bodies_are_always_valid_json() -> None:
+    """NaN and Infinity are not JSON (RFC 8259): a body holding them must never be sent."""
+
+    @faaskit.handler(faaskit.http("GET", "/data"))
+    def data(req: Any, ctx: Any) -> dict[str, float]:
+        return {"mean": float("nan"), "max": float("inf")}
+
+    out = data(_v2_event(), None)
+    _strict_json(out["body"])
+    assert out["statusCode"] == 500
+
+
+def test_batch_result_with_one_id_as_a_string_reports_that_id() -> None:
+    """``BatchResult(failed="m-2")`` (a str is a Sequence[str]) must report m-2, not 'm', '-'
+    and '2' while m-2 is acknowledged and lost.
+    """
+    from faaskit._events import BatchResult
+
+    assert list(BatchResult(failed="m-2").failed) == ["m-2"]
+
+    @faaskit.handler(faaskit.queue("orders", batch=True))
+    def whole(batch: Any, ctx: Any) -> BatchResult:
+        return BatchResult(failed="m-2")
+
+    messages = [Message(id=f"m-{i}", body=b"x") for i in (1, 2, 3)]
+    from faaskit._invoke import run
+
+    result = run(whole, MessageBatch(messages=messages), local_context("w"), source="test")
+    assert list(result.failed) == ["m-2"]
