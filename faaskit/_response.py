@@ -144,10 +144,20 @@ def _check_injection(
             raise ValueError(f"Response header {name!r}: {value!r} is not a header value")
     for name, cookie in cookies.items():
         parts = [name, cookie] if isinstance(cookie, str) else [name, cookie.value]
+        typed = True
         if not isinstance(cookie, str):
             parts += [p for p in (cookie.path, cookie.domain, cookie.same_site) if p]
-        if not name or "=" in str(name) or any(_unsafe(p) or ";" in p for p in parts):
+            typed = (cookie.max_age is None or type(cookie.max_age) is int) and (
+                cookie.expires is None or _is_datetime(cookie.expires)
+            )
+        if not typed or not name or "=" in str(name) or any(_unsafe(p) or ";" in p for p in parts):
             raise ValueError(f"Response cookie {name!r}: {cookie!r} cannot be sent safely")
+
+
+def _is_datetime(value: Any) -> bool:
+    import datetime as _dt
+
+    return isinstance(value, _dt.datetime)
 
 
 def _dumps(data: Any) -> bytes:

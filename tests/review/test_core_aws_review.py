@@ -337,3 +337,22 @@ def test_batch_result_with_one_id_as_a_string_reports_that_id() -> None:
 
     result = run(whole, MessageBatch(messages=messages), local_context("w"), source="test")
     assert list(result.failed) == ["m-2"]
+
+
+def test_cookie_attributes_cannot_smuggle_other_attributes() -> None:
+    """Every cookie attribute is checked, not only the text ones: a ``max_age`` taken from
+    user input must not add ``Domain=`` (or anything else) to the Set-Cookie header.
+    """
+    import pytest
+
+    from faaskit._cookie import Cookie
+
+    for cookie in (
+        Cookie(value="v", max_age="0; Domain=evil.example"),  # type: ignore[arg-type]
+        Cookie(value="v", expires="x; Domain=evil.example"),  # type: ignore[arg-type]
+        Cookie(value="v", same_site="Lax; Domain=evil.example"),
+    ):
+        with pytest.raises(ValueError, match="cookie"):
+            faaskit.Response("ok", cookies={"session": cookie})
+    ok = faaskit.Response("ok", cookies={"session": Cookie(value="v", max_age=60)})
+    assert ok.set_cookie_headers() == ["session=v; Max-Age=60"]
