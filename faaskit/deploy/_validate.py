@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -24,6 +25,8 @@ _THROTTLE_KEYS = frozenset({"rate", "burst", "quota"})
 _QUOTA_PERIODS = ("DAY", "WEEK", "MONTH")
 _BLOB_EVENTS = frozenset({"created", "deleted"})
 _POSITIONS = ("LATEST", "TRIM_HORIZON")
+# Packages shipped beside the app, which an app module of the same name would shadow.
+_SHIPPED = frozenset({"faaskit", "faaskit_aws", "faaskit_azure", "attr", "attrs"})
 
 
 def auth_mode(auth: Any) -> tuple[str, Mapping[str, Any]]:
@@ -222,6 +225,12 @@ def validate(app: App, settings: Settings | None = None) -> None:
     """Raise one :class:`ConfigurationError` listing every problem, each naming its handler."""
     settings = settings or Settings()
     problems: list[str] = []
+    top = app.module.split(".")[0]
+    if top in sys.stdlib_module_names or top in _SHIPPED:
+        problems.append(
+            f"app module {top!r} has the name of a module the Lambda and Azure runtimes "
+            "already have, which they would import instead; rename it"
+        )
     for fn in app.functions:
         if not _NAME.fullmatch(fn.name):
             problems.append(

@@ -129,3 +129,15 @@ def test_a_file_that_imports_its_own_package_by_name_is_not_shipped_without_it(
     with pytest.raises(ConfigurationError, match=r"reviewpkg\.app"):
         build("reviewpkg/app.py", target="aws", out=tmp_path / "out", cwd=tmp_path / "proj")
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("module", ["json", "queue", "attrs", "faaskit_aws"])
+def test_an_app_named_like_a_module_the_runtime_already_has_is_refused(
+    tmp_path: Path, module: str
+) -> None:
+    from faaskit.exceptions import ConfigurationError
+
+    (tmp_path / f"{module}.py").write_text(HELLO.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ConfigurationError, match=rf"'{module}'.*rename"):
+        build(str(tmp_path / f"{module}.py"), target="aws", out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
