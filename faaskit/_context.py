@@ -20,8 +20,10 @@ _cold = [True]
 def take_cold_start() -> bool:
     """True the first time it is called in this process, False ever after."""
     if _cold:
-        _cold.clear()
-        return True
+        try:
+            return _cold.pop()  # atomic: of concurrent first calls, exactly one gets True
+        except IndexError:
+            pass
     return False
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from typing import Any, ClassVar
 
@@ -356,3 +357,31 @@ def test_cookie_attributes_cannot_smuggle_other_attributes() -> None:
             faaskit.Response("ok", cookies={"session": cookie})
     ok = faaskit.Response("ok", cookies={"session": Cookie(value="v", max_age=60)})
     assert ok.set_cookie_headers() == ["session=v; Max-Age=60"]
+
+
+def test_only_one_concurrent_first_invocation_is_a_cold_start(monkeypatch: Any) -> None:
+    """Azure runs synchronous functions on a thread pool: two first invocations at once must
+    not both report a cold start. The list below lets both threads look at it together.
+    """
+    from faaskit import _context
+
+    barrier = threading.Barrier(2, timeout=0.5)
+
+    class Together(list[bool]):
+        def __bool__(self) -> bool:
+            full = len(self) > 0
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait()
+            return full
+
+    monkeypatch.setattr(_context, "_cold", Together([True]))
+    results: list[bool] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(_context.take_cold_start()))
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, True]
