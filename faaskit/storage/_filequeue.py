@@ -111,20 +111,21 @@ class FileQueue(QueueSender):
             try:
                 with open(os.path.join(self.path, name), "rb") as file:
                     record = json.load(file)
+                message = Message(
+                    id=record["id"],
+                    body=base64.b64decode(record["body"]),
+                    attributes={k: _decode_attribute(v) for k, v in record["attributes"].items()},
+                    enqueued_at=_dt.datetime.fromisoformat(record["enqueued_at"]),
+                    source=self._url,
+                    raw=record,
+                )
             except FileNotFoundError:
                 continue
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
                 raise StorageError(
-                    f"{self._url}: message file {name} is unreadable: {exc}"
+                    f"{self._url}: message file {name} is unreadable: {exc!r}"
                 ) from exc
-            yield Message(
-                id=record["id"],
-                body=base64.b64decode(record["body"]),
-                attributes={k: _decode_attribute(v) for k, v in record["attributes"].items()},
-                enqueued_at=_dt.datetime.fromisoformat(record["enqueued_at"]),
-                source=self._url,
-                raw=record,
-            )
+            yield message
 
     def delete(self, message_id: str) -> None:
         """Acknowledge a processed message: remove it (a missing one is not an error)."""
