@@ -297,6 +297,11 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     from faaskit_azure.wrapper import make_wrapper
 
     trigger = handler.trigger
+    if trigger.route.strip("/").split("/")[0].lower() == "admin":
+        raise ConfigurationError(
+            f"handler {handler.name!r}: route {trigger.route} is under /admin, which the Azure "
+            "Functions host keeps for its own API (whatever the routePrefix); choose another path"
+        )
     decoder = AzureHttp(trigger, route_prefix=options.get("route_prefix", "api"))
     wrapper = make_wrapper(
         handler.name,

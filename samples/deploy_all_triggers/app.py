@@ -27,7 +27,7 @@ def orders(req: faaskit.HttpRequest, ctx: faaskit.Context) -> dict[str, Any]:
     return {"user": principal.id if principal else None}
 
 
-@faaskit.handler(faaskit.http("GET", "/admin/stats", auth="iam"), reads=["dynamodb://stats"])
+@faaskit.handler(faaskit.http("GET", "/ops/stats", auth="iam"), reads=["dynamodb://stats"])
 def admin_stats(req: faaskit.HttpRequest, ctx: faaskit.Context) -> dict[str, Any]:
     return {"auth": "iam"}
 

@@ -268,9 +268,6 @@ def test_a_decoded_path_still_matches_the_route_when_the_host_gives_no_parameter
 
 # The host keeps /admin for its management API and refuses a function route under it
 # ("The specified route conflicts with one or more built in routes"), whatever routePrefix is.
-# NOT FIXED: samples/deploy_all_triggers declares GET /admin/stats, so refusing it at
-# registration breaks that sample's Azure build (reported to the lead instead).
-@pytest.mark.xfail(strict=True, reason="open: /admin routes are accepted (sample uses one)")
 @pytest.mark.parametrize("route", ["/admin", "/admin/users", "/Admin/{id}"])
 def test_a_route_under_admin_is_a_configuration_error(route: str) -> None:
     handler = faaskit.handler(faaskit.http("GET", route), name="panel")(lambda req, ctx: None)
