@@ -85,12 +85,33 @@ def _dotted(source: Path) -> str:
     return ".".join(parts)
 
 
+_COMMENT = re.compile(r"(^|\s+)#.*$")  # pip's rule: a '#' of a URL fragment is no comment
+_INCLUDE = re.compile(r"^(?:-r\s*|--requirement(?:\s*=\s*|\s+))(\S.*)$")
+
+
 def _requirements(root: Path) -> tuple[str, ...]:
     path = root / "requirements.txt"
-    if not path.is_file():
-        return ()
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
-    return tuple(line for line in lines if line)
+    return tuple(_requirement_lines(path, set())) if path.is_file() else ()
+
+
+def _requirement_lines(path: Path, seen: set[Path]) -> list[str]:
+    """The requirement lines of ``path``, with ``-r other.txt`` includes read in place."""
+    seen.add(path.resolve())
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigurationError(f"cannot read requirements file {str(path)!r}: {exc}") from exc
+    out: list[str] = []
+    for raw in text.splitlines():
+        line = _COMMENT.sub("", raw).strip()
+        included = _INCLUDE.match(line)
+        if included:
+            nested = path.parent / included.group(1).strip()
+            if nested.resolve() not in seen:
+                out.extend(_requirement_lines(nested, seen))
+        elif line:
+            out.append(line)
+    return out
 
 
 def _origin(spec: str, path_entry: Path) -> Path | None:

@@ -141,3 +141,13 @@ def test_an_app_named_like_a_module_the_runtime_already_has_is_refused(
     with pytest.raises(ConfigurationError, match=rf"'{module}'.*rename"):
         build(str(tmp_path / f"{module}.py"), target="aws", out=tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_requirements_may_include_other_requirement_files(tmp_path: Path) -> None:
+    app = tmp_path / "svc"
+    (app / "reqs").mkdir(parents=True)
+    (app / "app.py").write_text(HELLO.read_text(encoding="utf-8"), encoding="utf-8")
+    (app / "requirements.txt").write_text("-r reqs/base.txt\nrequests  # http\n")
+    (app / "reqs" / "base.txt").write_text("--requirement=more.txt\ntinydep>=1\n")
+    (app / "reqs" / "more.txt").write_text("otherdep\n-r ../requirements.txt\n")
+    assert load_app("app.py", cwd=app).requirements == ("otherdep", "tinydep>=1", "requests")
