@@ -149,6 +149,24 @@ class LambdaRuntime:
         stale, self._pending = self._pending, queue.Queue()
         stale.put(None)  # answers a next-invocation request the old client left waiting
 
+    def _restart(self, timed_out: Invocation) -> None:
+        """Replace the client stuck in the ``timed_out`` invocation (Lambda stops that
+        sandbox); invocations waiting behind it run in the fresh one.
+        """
+        with self._restart_lock:
+            if self._server is None:
+                return  # closed meanwhile
+            with self._lock:
+                waiting = []
+                while not self._pending.empty():
+                    item = self._pending.get_nowait()
+                    if item is not None and item is not timed_out:
+                        waiting.append(item)
+            self._discard()
+            self._spawn()
+            for item in waiting:
+                self._pending.put(item)
+
     def _ready(self) -> subprocess.Popen[bytes]:
         """The running client: started on first use, restarted after a crash or a timeout."""
         with self._restart_lock:
@@ -209,8 +227,7 @@ class LambdaRuntime:
         try:
             return item.future.result(timeout=limit + 5)
         except TimeoutError:
-            with self._restart_lock:
-                self._discard()  # Lambda stops the sandbox of a timed-out invocation
+            self._restart(item)
             raise LambdaFunctionError(
                 f"Task timed out after {limit:.2f} seconds", error_type="Sandbox.Timedout"
             ) from None

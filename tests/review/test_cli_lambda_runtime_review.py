@@ -57,3 +57,25 @@ def test_an_invocation_after_the_handler_ended_the_process_runs(task_root: Path,
             runtime.invoke({how: True})
         assert runtime.invoke({"n": 2}) == {"n": 2}
         assert runtime.invoke({"n": 3}) == {"n": 3}
+
+
+def test_invocations_queued_behind_a_timed_out_one_still_run(task_root: Path) -> None:
+    import threading
+    import time
+
+    with LambdaRuntime("fn.handler", task_root=task_root, timeout=20) as runtime:
+        runtime.invoke({"n": 0})
+        outcome: dict[str, object] = {}
+
+        def slow() -> None:
+            try:
+                runtime.invoke({"sleep": 60}, timeout=0.5)
+            except LambdaFunctionError as exc:
+                outcome["slow"] = exc
+
+        thread = threading.Thread(target=slow)
+        thread.start()
+        time.sleep(0.3)  # the slow invocation is running; the next one waits behind it
+        assert runtime.invoke({"n": 2}) == {"n": 2}
+        thread.join()
+        assert isinstance(outcome["slow"], LambdaFunctionError)
