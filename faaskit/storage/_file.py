@@ -70,7 +70,7 @@ def atomic_write(
             if durable:
                 os.fsync(file.fileno())
             stat = os.fstat(file.fileno())
-        os.replace(tmp, path)
+        _rename(tmp, path, tmp_dir)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -78,6 +78,18 @@ def atomic_write(
     if durable:
         sync_directory(os.path.dirname(path))
     return stat
+
+
+def _rename(tmp: str, path: str, tmp_dir: str) -> None:
+    """``os.replace``, making the target's folder again if a concurrent delete pruned it."""
+    for attempt in range(3):
+        try:
+            os.replace(tmp, path)
+            return
+        except FileNotFoundError:
+            if attempt == 2 or not os.path.isdir(tmp_dir) or not os.path.exists(tmp):
+                raise
+            os.makedirs(os.path.dirname(path), exist_ok=True)
 
 
 def _etag(stat: os.stat_result) -> str:

@@ -78,3 +78,28 @@ def test_a_damaged_message_file_is_a_storage_error_naming_it(tmp_path: Path, rec
     (tmp_path / "q" / "00000000000000000001-damaged.msg.json").write_text(record)
     with pytest.raises(storage.StorageError, match="damaged"):
         list(queue.messages())
+
+
+def test_a_put_racing_a_delete_that_prunes_its_folder_still_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from faaskit.storage import _file
+
+    store = storage.blobs(tmp_path.as_uri())
+    store.put("a/old", b"x")
+    real_replace = os.replace
+    pruned: list[str] = []
+
+    def replace_after_prune(src: str, dst: str) -> None:
+        if dst.endswith(os.path.join("a", "new")) and not pruned:
+            pruned.append(dst)
+            store.delete("a/old")  # the other writer's delete prunes the now empty folder
+            shutil.rmtree(tmp_path / "a", ignore_errors=True)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(_file.os, "replace", replace_after_prune)
+    store.put("a/new", b"fresh")
+    monkeypatch.undo()
+    assert store.get("a/new") == b"fresh"
