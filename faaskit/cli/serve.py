@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,30 @@ examples:
   faaskit serve shop.api --platform azure --port 7071
   faaskit serve app.py --runtime lambda     # inside the real Lambda runtime client
 """
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {text!r}")
+    return value
+
+
+def _seconds(*, positive: bool) -> Any:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            bound = "> 0" if positive else ">= 0"
+            raise argparse.ArgumentTypeError(f"must be a number of seconds {bound}, got {text!r}")
+        return value
+
+    return parse
 
 
 def add_parser(subparsers: Any) -> None:
@@ -67,21 +92,21 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--no-reload", action="store_true", help="do not reload on change")
     parser.add_argument(
         "--max-attempts",
-        type=int,
+        type=_positive_int,
         metavar="N",
         help="deliveries before a message, record or event is dead-lettered "
         "(default: 3 on aws, 5 on azure)",
     )
     parser.add_argument(
         "--retry-delay",
-        type=float,
+        type=_seconds(positive=False),
         default=1.0,
         metavar="SECONDS",
         help="wait before a failed message is retried (default: 1)",
     )
     parser.add_argument(
         "--poll",
-        type=float,
+        type=_seconds(positive=True),
         default=0.25,
         metavar="SECONDS",
         help="how often the data folder is checked (default: 0.25)",
