@@ -1,9 +1,9 @@
 """Registration glue and value helpers shared by the non-HTTP Azure family modules.
 
-``binding`` puts a handler behind one trigger decorator of the ``FunctionApp``; ``option`` and
-``connection`` read per-entity registration options; ``batch_entries`` and ``raise_failures``
-keep every item of a batch delivery accounted for; ``utc`` and ``parse_time`` normalise the
-times bindings deliver.
+``binding`` puts a handler behind one trigger decorator of the ``FunctionApp`` and ``retry``
+gives it a retry policy; ``option`` and ``connection`` read per-entity registration options;
+``batch_entries`` and ``raise_failures`` keep every item of a batch delivery accounted for;
+``utc`` and ``parse_time`` normalise the times bindings deliver.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "option",
     "parse_time",
     "raise_failures",
+    "retry",
     "utc",
 ]
 
@@ -166,3 +167,33 @@ def binding(
     )
     built = getattr(app, decorator)(arg_name=arg_name, **kwargs)(wrapper)
     return app.function_name(handler.name)(built)
+
+
+def retry(
+    app: Any,
+    built: Any,
+    handler: Any,
+    options: Mapping[str, Any],
+    *,
+    key: str,
+    entity: str,
+    default: int,
+) -> None:
+    """Give the function ``built`` an exponential-backoff retry policy.
+
+    It retries ``options[key]`` times (per ``entity``; ``default`` when unset; -1 retries until
+    it succeeds, 0 none), see
+    https://learn.microsoft.com/azure/azure-functions/functions-bindings-error-pages#retries.
+    """
+    count = option(options, key, entity, default)
+    if isinstance(count, bool) or not isinstance(count, int) or count < -1:
+        raise ConfigurationError(
+            f"handler {handler.name!r}: {key} must be an integer >= -1, got {count!r}"
+        )
+    if count:
+        app.retry(
+            strategy="exponential_backoff",
+            max_retry_count=str(count),
+            minimum_interval="00:00:02",
+            maximum_interval="00:15:00",
+        )(built)

@@ -12,6 +12,10 @@ payload does not carry.
 Registration: ``faaskit.schedule(expression)`` becomes a ``timerTrigger`` whose schedule is the
 6-field NCRONTAB translation of the expression (``faaskit._schedule.to_ncrontab``); an
 expression Azure cannot express is refused with a ``ConfigurationError`` at registration.
+A failed tick is retried with exponential backoff ``schedule_retries`` times (default 2, as
+AWS retries a failed scheduled invocation; 0 turns retries off, -1 retries until it succeeds;
+one value, or a mapping of handler name to value); the timer itself never redelivers.
+https://learn.microsoft.com/azure/azure-functions/functions-bindings-error-pages#retries
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import attrs
 from faaskit._context import Context
 from faaskit._events import ScheduleEvent
 from faaskit.exceptions import InvalidEventError
-from faaskit_azure._bindings import binding, option, parse_time
+from faaskit_azure._bindings import binding, option, parse_time, retry
 
 __all__ = ["DECODERS", "TIMER", "Timer", "register"]
 
@@ -91,6 +95,7 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     kwargs: dict[str, Any] = {"schedule": ncrontab(expression)}
     if option(options, "run_on_startup", handler.name, None):
         kwargs["run_on_startup"] = True
-    binding(
+    built = binding(
         app, handler, "timer_trigger", "timer", "TimerRequest", Timer(schedule=expression), kwargs
     )
+    retry(app, built, handler, options, key="schedule_retries", entity=handler.name, default=2)

@@ -38,7 +38,15 @@ import attrs
 from faaskit._context import Context
 from faaskit._events import Record, RecordBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
-from faaskit_azure._bindings import batch_entries, binding, connection, option, raise_failures, utc
+from faaskit_azure._bindings import (
+    batch_entries,
+    binding,
+    connection,
+    option,
+    raise_failures,
+    retry,
+    utc,
+)
 
 __all__ = ["COSMOS_DB", "DECODERS", "EVENT_HUBS", "CosmosDB", "EventHubs", "register"]
 
@@ -176,18 +184,8 @@ _RETRIES = 5
 
 
 def _retry(app: Any, built: Any, handler: Any, options: Mapping[str, Any]) -> None:
-    count = option(options, "stream_retries", handler.trigger.name, _RETRIES)
-    if isinstance(count, bool) or not isinstance(count, int) or count < -1:
-        raise ConfigurationError(
-            f"handler {handler.name!r}: stream_retries must be an integer >= -1, got {count!r}"
-        )
-    if count:
-        app.retry(
-            strategy="exponential_backoff",
-            max_retry_count=str(count),
-            minimum_interval="00:00:02",
-            maximum_interval="00:15:00",
-        )(built)
+    entity = handler.trigger.name
+    retry(app, built, handler, options, key="stream_retries", entity=entity, default=_RETRIES)
 
 
 def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
