@@ -19,13 +19,19 @@ Registration: ``faaskit.queue(name)`` is a Storage Queue by default;
 ``"storage"``/``"servicebus"``) makes it a Service Bus queue. A Storage Queue invokes once
 per message, so a ``batch=True`` handler there receives batches of one. ``faaskit.topic(name,
 subscription=...)`` is always a Service Bus topic subscription (default subscription: the
-handler's name). Connections name app settings (``connections={"servicebus": ...}``).
+handler's name, shortened to a prefix and a stable hash when longer than the 50 characters
+Service Bus allows). A declared subscription must be a valid Service Bus subscription name
+(1-50 letters, digits, ``.``, ``-``, ``_``), else registration raises ``ConfigurationError``.
+https://learn.microsoft.com/rest/api/servicebus/create-subscription
+Connections name app settings (``connections={"servicebus": ...}``).
 ``servicebus_sessions=True`` (or a mapping of entity name to bool) registers session-aware
 receivers, which entities that require sessions accept alone.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,7 +42,15 @@ from faaskit._events import Message, MessageBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
 from faaskit_azure._bindings import batch_entries, binding, connection, option, raise_failures, utc
 
-__all__ = ["DECODERS", "SERVICE_BUS", "STORAGE_QUEUE", "ServiceBus", "StorageQueue", "register"]
+__all__ = [
+    "DECODERS",
+    "SERVICE_BUS",
+    "STORAGE_QUEUE",
+    "ServiceBus",
+    "StorageQueue",
+    "register",
+    "subscription_name",
+]
 
 
 def _azure(raw: Any, name: str) -> bool:
@@ -196,6 +210,33 @@ def _bus(options: Mapping[str, Any], handler: Any) -> dict[str, Any]:
     return kwargs
 
 
+_SUBSCRIPTION_MAX = 50
+_SUBSCRIPTION = re.compile(rf"[A-Za-z0-9._-]{{1,{_SUBSCRIPTION_MAX}}}")
+_HASH = 8
+
+
+def subscription_name(handler: Any) -> str:
+    """The Service Bus subscription a ``topic`` handler receives through.
+
+    A declared name is checked; the default (the handler's name) is made valid and, when too
+    long, cut to a prefix plus a hash of the whole name, so it stays stable across deploys.
+    """
+    declared = handler.trigger.subscription
+    if declared is not None:
+        if not isinstance(declared, str) or not _SUBSCRIPTION.fullmatch(declared):
+            raise ConfigurationError(
+                f"handler {handler.name!r}: subscription {declared!r} is not a valid Service "
+                f"Bus subscription name (1-{_SUBSCRIPTION_MAX} letters, digits, '.', '-', '_')"
+            )
+        return declared
+    name = str(handler.name)
+    if _SUBSCRIPTION.fullmatch(name):
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:_HASH]
+    prefix = re.sub(r"[^A-Za-z0-9._-]", "-", name)[: _SUBSCRIPTION_MAX - _HASH - 1]
+    return f"{prefix}-{digest}"
+
+
 def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     """Register a ``queue`` or ``topic`` handler with its Storage Queue or Service Bus trigger."""
     from faaskit._triggers import Topic
@@ -205,7 +246,7 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     if isinstance(trigger, Topic):
         kwargs: dict[str, Any] = {
             "topic_name": trigger.name,
-            "subscription_name": trigger.subscription or handler.name,
+            "subscription_name": subscription_name(handler),
             **_bus(options, handler),
         }
         binding(app, handler, "service_bus_topic_trigger", "msg", "ServiceBusMessage", bus, kwargs)
