@@ -158,7 +158,7 @@ def watches(cloud: Any, handlers: Sequence[Handler]) -> list[Any]:
         log_queue = cloud.folder_queue(folder)
         consumers = [cloud.folder_queue(folder / ".consumers" / h.name) for h in group]
         out.append(Inbox(folder, log_queue))
-        out.append(Fanout(log_queue, consumers))
+        out.append(Fanout(log_queue, consumers, damaged=cloud.dead_letter_dir(f"streams/{name}")))
         for handler, queue in zip(group, consumers, strict=True):
             out.append(
                 QueuePump(
@@ -175,7 +175,9 @@ def watches(cloud: Any, handlers: Sequence[Handler]) -> list[Any]:
     if rules:
         bus = cloud.folder_queue(cloud.events_dir())
         out.append(Inbox(cloud.events_dir(), bus, lists=True))
-        out.append(Fanout(bus, route=_Rules(rules), rejected=cloud.dead_letter("events.invalid")))
+        rejected = cloud.dead_letter("events.invalid")
+        damaged = cloud.dead_letter_dir("events.invalid")
+        out.append(Fanout(bus, route=_Rules(rules), rejected=rejected, damaged=damaged))
         for handler, queue in rules:
             out.append(
                 QueuePump(

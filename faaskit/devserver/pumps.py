@@ -7,19 +7,54 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from faaskit._events import Message
 from faaskit._handler import Handler
 from faaskit.devserver.deliver import deliver_messages
 
-__all__ = ["Fanout", "QueuePump"]
+__all__ = ["Fanout", "QueuePump", "readable"]
 
 log = logging.getLogger("faaskit.serve")
 
 Deliver = Callable[[Handler, str, str, Sequence[tuple[Message, int]]], set[str]]
+
+_DAMAGED = ".damaged"
+
+
+def readable(queue: Any, dead_dir: Path | None) -> list[Message]:
+    """The messages waiting in ``queue``; a message file that cannot be read is moved to
+    ``dead_dir`` (renamed ``*.damaged``, so it is no message there either) instead of
+    stopping the queue.
+    """
+    from faaskit.storage._filequeue import FileQueue
+
+    if dead_dir is None or not isinstance(queue, FileQueue):
+        return list(queue.messages())
+
+    def set_aside(path: str, error: Exception) -> None:
+        target = dead_dir / (os.path.basename(path) + _DAMAGED)
+        try:
+            dead_dir.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            log.error("%s: cannot move damaged message file %s aside: %s", queue.url, path, exc)
+            return
+        log.error(
+            "%s: message file %s is unreadable (%s); moved to %s",
+            queue.url,
+            os.path.basename(path),
+            error,
+            target,
+        )
+
+    return list(queue.messages(damaged=set_aside))
 
 
 class QueuePump:
@@ -57,7 +92,7 @@ class QueuePump:
 
     def _ready(self) -> list[Message]:
         now = time.monotonic()
-        waiting = self.queue.messages()
+        waiting = readable(self.queue, self.cloud.dead_letter_dir(self.dlq_name))
         if self.ordered:
             return list(itertools.takewhile(lambda m: self.not_before.get(m.id, 0) <= now, waiting))
         return [m for m in waiting if self.not_before.get(m.id, 0) <= now]
@@ -123,7 +158,8 @@ class Fanout:
 
     ``route(message)`` gives the body to copy and the targets it goes to (default: the body
     itself, to every target); it raises ``ValueError`` for a message that belongs nowhere,
-    which then goes to ``rejected``.
+    which then goes to ``rejected``. A message file that cannot be read is moved to
+    ``damaged`` (a dead-letter folder), when given.
     """
 
     def __init__(
@@ -133,15 +169,17 @@ class Fanout:
         *,
         route: Callable[[Message], tuple[bytes, Sequence[Any]]] | None = None,
         rejected: Any = None,
+        damaged: Path | None = None,
     ) -> None:
         self.source = source
+        self.damaged = damaged
         self.targets = list(targets)
         self.route = route
         self.rejected = rejected
 
     def poll(self, loop: Any) -> None:
         """Copy (and remove) every message waiting in the source."""
-        for message in self.source.messages():
+        for message in readable(self.source, self.damaged):
             attributes = dict(message.attributes) or None
             body, targets = message.body, list(self.targets)
             if self.route is not None:

@@ -160,7 +160,9 @@ class TriggerLoop:
             self.watches.append(QueuePump(self.cloud, name, group[0], dlq=name))
         for name, group in topics.items():
             subs = [f"{name}.subscriptions/{h.name}" for h in group]
-            self.watches.append(Fanout(self.cloud.queue(name), [self.cloud.queue(s) for s in subs]))
+            targets = [self.cloud.queue(s) for s in subs]
+            damaged = self.cloud.dead_letter_dir(name)
+            self.watches.append(Fanout(self.cloud.queue(name), targets, damaged=damaged))
             for sub, handler in zip(subs, group, strict=True):
                 self.watches.append(
                     QueuePump(self.cloud, sub, handler, dlq=f"{name}.{handler.name}")

@@ -18,7 +18,7 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from faaskit._events import Message
@@ -101,8 +101,15 @@ class FileQueue(QueueSender):
             raise StorageError(f"{self._url}: cannot send a message: {exc}") from exc
         return message_id
 
-    def messages(self) -> Iterator[Message]:
-        """The messages waiting in the queue, oldest first, as :class:`faaskit.Message`."""
+    def messages(
+        self, *, damaged: Callable[[str, Exception], None] | None = None
+    ) -> Iterator[Message]:
+        """The messages waiting in the queue, oldest first, as :class:`faaskit.Message`.
+
+        A message file that cannot be read raises :class:`StorageError`, unless ``damaged`` is
+        given: then ``damaged(path, error)`` is called (to set the file aside) and the
+        messages behind it are still listed.
+        """
         try:
             names = sorted(n for n in os.listdir(self.path) if n.endswith(_SUFFIX))
         except FileNotFoundError as exc:
@@ -122,6 +129,9 @@ class FileQueue(QueueSender):
             except FileNotFoundError:
                 continue
             except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                if damaged is not None:
+                    damaged(os.path.join(self.path, name), exc)
+                    continue
                 raise StorageError(
                     f"{self._url}: message file {name} is unreadable: {exc!r}"
                 ) from exc
