@@ -101,7 +101,7 @@ def deliver_messages(
         try:
             result = invoke(handler, _aws_batch(messages, queue))
         except Exception as exc:
-            _failed(handler, "the batch", exc)
+            report_failure(handler, "the batch", exc)
             return ids
         if isinstance(result, dict):
             return {str(f.get("itemIdentifier")) for f in result.get("batchItemFailures") or ()}
@@ -125,12 +125,13 @@ def deliver_messages(
         try:
             invoke(handler, spec, platform="azure")
         except Exception as exc:
-            _failed(handler, message.id, exc)
+            report_failure(handler, message.id, exc)
             failed.add(message.id)
     return failed
 
 
-def _failed(handler: Handler, what: str, exc: BaseException) -> None:
+def report_failure(handler: Handler, what: str, exc: BaseException) -> None:
+    """Log that ``handler`` raised on ``what`` (the traceback only at debug level)."""
     log.error(
         "%s raised on %s: %s: %s",
         handler.name,

@@ -22,7 +22,7 @@ from typing import Any
 
 from faaskit._events import Message
 from faaskit._handler import Handler
-from faaskit.devserver.deliver import azure_binding
+from faaskit.devserver.deliver import azure_binding, report_failure
 from faaskit.exceptions import ConfigurationError
 from faaskit.testing import aws_bus, aws_streams, azure_events
 from faaskit.testing.runner import invoke
@@ -80,7 +80,7 @@ def deliver_records(
         try:
             result = invoke(handler, event)
         except Exception as exc:
-            _failed(handler, f"stream {stream}", exc)
+            report_failure(handler, f"stream {stream}", exc)
             return every
         reported = result.get("batchItemFailures") if isinstance(result, dict) else None
         return {ids.get(str(f.get("itemIdentifier")), "") for f in reported or ()} - {""}
@@ -93,7 +93,7 @@ def deliver_records(
         try:
             spec = azure_events.cosmos([json.loads(b) for b in bodies])
         except ValueError as exc:
-            _failed(handler, f"stream {stream} (a Cosmos DB document must be JSON)", exc)
+            report_failure(handler, f"stream {stream} (a Cosmos DB document must be JSON)", exc)
             return every
     else:
         raise ConfigurationError(
@@ -102,7 +102,7 @@ def deliver_records(
     try:
         invoke(handler, spec, platform="azure")
     except Exception as exc:
-        _failed(handler, f"stream {stream}", exc)
+        report_failure(handler, f"stream {stream}", exc)
         return every
     return set()
 
@@ -117,7 +117,7 @@ def deliver_events(
         try:
             invoke(handler, _event(event, platform), platform=platform)
         except Exception as exc:
-            _failed(handler, f"event {event.get('id')}", exc)
+            report_failure(handler, f"event {event.get('id')}", exc)
             failed.add(message.id)
     return failed
 
@@ -144,14 +144,3 @@ def _event(event: dict[str, Any], platform: str) -> Any:
     grid.update(id=event["id"], eventTime=event["time"])
     spec["data"]["value"] = json.dumps(grid)
     return spec
-
-
-def _failed(handler: Handler, what: str, exc: BaseException) -> None:
-    log.error(
-        "%s raised on %s: %s: %s",
-        handler.name,
-        what,
-        type(exc).__name__,
-        exc,
-        exc_info=log.isEnabledFor(logging.DEBUG),
-    )
