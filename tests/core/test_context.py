@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,6 +11,7 @@ import pytest
 
 from faaskit import Context
 from faaskit._context import local_context, request_logger
+from tests.core.helpers import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,15 +68,7 @@ def test_cold_start_is_true_only_on_the_first_context_of_a_process() -> None:
         "from faaskit._context import local_context\n"
         "print(json.dumps([local_context().cold_start for _ in range(3)]))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    assert json.loads(out) == [True, False, False]
+    assert run_python(code) == [True, False, False]
 
 
 def test_log_keeps_the_fields_a_call_passes_beside_the_request_id(

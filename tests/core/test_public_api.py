@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import faaskit
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.core.helpers import run_python
 
 
 def test_all_is_sorted_and_unique() -> None:
@@ -65,12 +59,4 @@ def test_import_faaskit_loads_no_cloud_sdk() -> None:
         "heavy = ('boto3', 'botocore', 'azure', 'faaskit_aws', 'faaskit_azure')\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout
-    assert json.loads(out) == []
+    assert run_python(code) == []

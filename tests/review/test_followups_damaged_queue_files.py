@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import logging
 import textwrap
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ import pytest
 from faaskit.exceptions import StorageError
 from faaskit.storage._filequeue import FileQueue
 from faaskit.testing.plugin import faaskit_server
+from tests.testing.helpers import until
 
 pytest.importorskip("azure.functions")
 
@@ -36,16 +35,6 @@ def reader(message, ctx):
 """
 
 DAMAGED = "00000000000000000001-00000000-damaged.msg.json"
-
-
-def _until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
 
 
 def test_file_queue_reports_a_damaged_file_and_lists_the_rest(tmp_path: Path) -> None:
@@ -82,9 +71,9 @@ def test_a_damaged_message_file_is_dead_lettered_and_the_queue_keeps_flowing(
         (folder / DAMAGED).write_bytes(b"\x00\xffnot a message")
         sender.send("after the damaged one")
         seen = server.app.module.seen
-        _until(lambda: (kind, "after the damaged one") in seen)
+        until(lambda: (kind, "after the damaged one") in seen)
         dead = server.cloud.dead_letter_dir(entity)
-        (moved,) = _until(lambda: list(dead.glob(DAMAGED + "*")))
+        (moved,) = until(lambda: list(dead.glob(DAMAGED + "*")))
     assert moved.read_bytes() == b"\x00\xffnot a message"
     assert not (folder / DAMAGED).exists()
     assert not list(dead.glob("*.msg.json"))  # the dead-letter queue itself stays readable

@@ -8,11 +8,12 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.testing.helpers import until
 
 pytest.importorskip("azure.functions")
 
@@ -70,16 +71,6 @@ def _get(url: str, data: bytes | None = None) -> tuple[int, dict[str, str], byte
         return error.code, dict(error.headers), error.read()
 
 
-def _until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
 @pytest.mark.parametrize("platform", ["aws", "azure"])
 def test_http_through_the_platform_adapter(
     platform: str, tmp_path: Path, faaskit_server: Any
@@ -113,7 +104,7 @@ def test_dropping_a_file_fires_matching_blob_handlers(
     (inbox / "in" / "skip.png").write_bytes(b"png")
     (inbox / "other.txt").write_text("not under the prefix")
     result = server.cloud.bucket_dir("outbox") / "in" / "note.txt.upper"
-    _until(result.exists)
+    until(result.exists)
     assert result.read_text() == "HELLO"
     assert [c for c in calls if c[0] == "blob"] == [("blob", "in/note.txt")]
 
@@ -131,7 +122,7 @@ def test_messages_fire_queue_handlers_with_retries_then_dead_letter(
     sender.send(json.dumps({"n": 2, "fail": True}))
     sender.send(json.dumps({"n": 3}))
     dead = server.cloud.dead_letter_dir("jobs")
-    _until(lambda: dead.is_dir() and any(dead.glob("*.msg.json")))
+    until(lambda: dead.is_dir() and any(dead.glob("*.msg.json")))
     jobs = [c for c in calls if c[0] == "job"]
     assert sorted(n for _, n, _ in jobs if n != 2) == [1, 3]  # each good message once
     assert [count for _, n, count in jobs if n == 2] == [1, 2, 3]
@@ -143,7 +134,7 @@ def test_messages_fire_queue_handlers_with_retries_then_dead_letter(
 def test_schedules_fire_on_their_schedule(tmp_path: Path, faaskit_server: Any) -> None:
     server = faaskit_server(_app(tmp_path, "ticks"), platform="aws")
     calls = server.app.module.calls
-    _until(lambda: ("tick", False) in calls, timeout=5)
+    until(lambda: ("tick", False) in calls, timeout=5)
 
 
 def test_cloud_storage_urls_are_redirected_only_while_serving(
@@ -188,7 +179,7 @@ def test_a_message_published_to_a_topic_reaches_every_subscriber(
     server = faaskit_server(path, platform=platform)
     queues(server.cloud.queue_dir("news").as_uri()).send("extra! extra!")
     seen = server.app.module.seen
-    _until(lambda: len(seen) >= 2)
+    until(lambda: len(seen) >= 2)
     time.sleep(0.2)
     assert sorted(who for who, _, _ in seen) == ["a", "b"]
     assert {text for _, text, _ in seen} == {"extra! extra!"}

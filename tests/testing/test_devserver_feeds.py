@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import textwrap
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.testing.helpers import until
 
 pytest.importorskip("azure.functions")
 
@@ -53,16 +54,6 @@ def _app(tmp_path: Path, name: str) -> Path:
     return path
 
 
-def _until(check: Callable[[], Any], timeout: float = 10.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("condition not met in time")
-
-
 def _drop(folder: Path, name: str, value: Any) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{name}.part"
@@ -89,8 +80,8 @@ def test_stream_records_reach_every_consumer_in_order(
     calls = server.app.module.calls
     stream = server.cloud.stream_dir("orders")
     _drop(stream, "batch.jsonl", "\n".join(json.dumps({"n": n}) for n in (1, 2, 3)) + "\n")
-    _until(lambda: len([c for c in calls if c[0] == "audit"]) == 3)
-    _until(lambda: len([c for c in calls if c[0] == "order"]) == 3)
+    until(lambda: len([c for c in calls if c[0] == "audit"]) == 3)
+    until(lambda: len([c for c in calls if c[0] == "order"]) == 3)
     assert [c[1] for c in calls if c[0] == "order"] == [1, 2, 3]
     assert [c[1] for c in calls if c[0] == "audit"] == [1, 2, 3]
     if platform == "aws":  # the Kinesis record names its stream and partition key
@@ -110,8 +101,8 @@ def test_aws_stream_stops_at_the_failed_record_then_dead_letters_it(
         "\n".join(json.dumps(r) for r in ({"n": 1}, {"n": 2, "fail": True}, {"n": 3})),
     )
     dead = server.cloud.dead_letter_dir("streams/orders/on_order")
-    _until(lambda: _letters(dead))
-    _until(lambda: [c[1] for c in calls if c[0] == "order"][-1:] == [3])
+    until(lambda: _letters(dead))
+    until(lambda: [c[1] for c in calls if c[0] == "order"][-1:] == [3])
     # 1 once; 2 three times (retried from it, nothing after it ran meanwhile); then 3.
     assert [c[1] for c in calls if c[0] == "order"] == [1, 2, 2, 2, 3]
     assert _letters(dead) == [{"n": 2, "fail": True}]
@@ -127,11 +118,11 @@ def test_azure_stream_retries_the_whole_delivery_then_dead_letters_it(
     stream = server.cloud.stream_dir("orders")
     _drop(stream, "bad.json", {"n": 7, "fail": True})
     dead = server.cloud.dead_letter_dir("streams/orders/on_order")
-    _until(lambda: _letters(dead))
+    until(lambda: _letters(dead))
     assert [c[1] for c in calls if c[0] == "order"] == [7, 7]
     assert _letters(dead) == [{"n": 7, "fail": True}]
     _drop(stream, "next.json", {"n": 8})
-    _until(lambda: [c[1] for c in calls if c[0] == "order"][-1:] == [8])
+    until(lambda: [c[1] for c in calls if c[0] == "order"][-1:] == [8])
 
 
 @pytest.mark.parametrize("platform", ["aws", "azure"])
@@ -154,8 +145,8 @@ def test_events_fire_the_handlers_whose_patterns_match(
         {"source": "shop", "detail-type": "Refund", "detail": {"total": 9}, "id": "e-4"},
     ]
     _drop(bus, "events.json", events)
-    _until(lambda: len([c for c in calls if c[0] == "order-event"]) == 2)
-    _until(lambda: len([c for c in calls if c[0] == "big"]) == 1)
+    until(lambda: len([c for c in calls if c[0] == "order-event"]) == 2)
+    until(lambda: len([c for c in calls if c[0] == "big"]) == 1)
     time.sleep(0.3)  # nothing else arrives
     assert [c for c in calls if c[0] == "big"] == [
         ("big", "shop", "Order Placed", 250, "orders/o-1")
@@ -179,11 +170,11 @@ def test_failed_events_are_retried_then_dead_lettered_and_bad_ones_rejected(
         {"source": "shop", "detail-type": "X", "detail": {"total": 101, "fail": True}},
     )
     dead = server.cloud.dead_letter_dir("events/big_order")
-    _until(lambda: _letters(dead))
+    until(lambda: _letters(dead))
     assert [c[3] for c in calls if c[0] == "big"] == [101, 101]
     [letter] = _letters(dead)
     assert (letter["source"], letter["detail"]) == ("shop", {"total": 101, "fail": True})
-    _until(lambda: _letters(server.cloud.dead_letter_dir("events.invalid")))
+    until(lambda: _letters(server.cloud.dead_letter_dir("events.invalid")))
     assert _letters(server.cloud.dead_letter_dir("events.invalid")) == [
         {"detail-type": "Order Placed"}
     ]
@@ -199,7 +190,7 @@ def test_records_sent_with_faaskit_storage_keep_their_partition_key(
     calls = server.app.module.calls
     sender = queues(server.cloud.stream_dir("orders").as_uri())
     sender.send(json.dumps({"n": 9}), attributes={"partition_key": "k-9"})
-    _until(lambda: [c for c in calls if c[0] == "order"])
+    until(lambda: [c for c in calls if c[0] == "order"])
     [(_, n, key, _)] = [c for c in calls if c[0] == "order"]
     assert (n, key) == (9, "k-9")
 
@@ -240,7 +231,7 @@ def test_the_same_event_and_record_give_the_same_portable_fields_on_both_clouds(
         _drop(server.cloud.stream_dir("orders"), "r.json", {"n": 5})
         calls = server.app.module.calls
         # every handler the event and the record reach, so that nothing is compared early
-        _until(lambda c=calls: {"big", "order", "order-event"} <= {x[0] for x in c})
+        until(lambda c=calls: {"big", "order", "order-event"} <= {x[0] for x in c})
         seen[platform] = sorted(c for c in calls if c[0] in ("big", "order", "order-event"))
     assert seen["aws"] == seen["azure"]
     assert ("big", "shop", "Order Placed", 250, "orders/o-42") in seen["aws"]
