@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 
 import attrs
 import pytest
@@ -12,8 +11,6 @@ import pytest
 from faaskit import Context
 from faaskit._context import local_context, request_logger
 from tests.core.helpers import run_python
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_no_deadline_means_no_remaining_time() -> None:
