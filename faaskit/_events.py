@@ -10,6 +10,7 @@ from typing import IO, Any
 import attrs
 
 from faaskit._cloudevent import structure
+from faaskit._lazy import deferrable
 from faaskit.exceptions import InvalidEventError
 
 __all__ = [
@@ -92,9 +93,14 @@ class BlobEvent:
         )
 
 
+@deferrable("attributes", "delivery_count", "enqueued_at", "source", "group_id")
 @attrs.frozen(kw_only=True)
 class Message:
-    """One message from a queue or a topic subscription."""
+    """One message from a queue or a topic subscription.
+
+    Adapters may leave the metadata fields to be decoded on first read (:mod:`faaskit._lazy`);
+    a malformed raw value then raises :class:`InvalidEventError` naming it at that read.
+    """
 
     id: str
     body: bytes = b""

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import attrs
 
+from faaskit._lazy import Deferred
+
 __all__ = ["maker", "writable"]
 
 T = TypeVar("T")
@@ -40,6 +42,10 @@ def writable(cls: type[T]) -> type[T]:
         "__delattr__": object.__delattr__,
         "__doc__": f"Writable twin of {cls.__qualname__}; becomes one by assigning __class__.",
     }
+    # Deferrable fields (faaskit._lazy) are stored straight into their slots as well.
+    for name, value in vars(cls).items():
+        if isinstance(value, Deferred):
+            namespace[name] = value.slot
     twin = type(f"_Writable{cls.__name__}", (cls,), namespace)
     probe: Any = object.__new__(twin)
     probe.__class__ = cls  # fails here, at import, if the layouts ever differ

@@ -1,0 +1,70 @@
+"""Fields decoded on first read, for the frozen slotted attrs classes built on the hot path.
+
+:func:`deferrable` lets an adapter that builds an instance through its writable twin
+(:func:`faaskit._fast.writable`) store a :class:`Pending` in some fields instead of their values.
+The first read of such a field asks the pending object for the value and keeps it in the slot,
+so later reads, equality, hashing, ``repr``, pickling and ``attrs.evolve`` see ordinary values
+and nobody can tell the instance from one built eagerly. A pending object that finds the raw
+value malformed raises the decoder's typed error at that first read. Instances built through
+``__init__`` never hold a pending object and only pay for one indirection on read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+__all__ = ["Deferred", "Pending", "deferrable"]
+
+T = TypeVar("T")
+
+
+class Pending:
+    """Stands in the deferrable fields of an instance until they are read."""
+
+    __slots__ = ()
+
+    def resolve(self, instance: Any, name: str) -> Any:
+        """The value of field ``name`` of ``instance`` (read from its raw payload)."""
+        raise NotImplementedError
+
+
+class Deferred:
+    """The descriptor of a deferrable field: the field's slot, resolving a :class:`Pending`."""
+
+    __slots__ = ("_get", "_set", "name", "slot")
+
+    def __init__(self, name: str, slot: Any) -> None:
+        self.name = name
+        self.slot = slot
+        self._get: Callable[[Any], Any] = slot.__get__
+        self._set: Callable[[Any, Any], None] = slot.__set__
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = self._get(instance)
+        if isinstance(value, Pending):
+            value = value.resolve(instance, self.name)
+            self._set(instance, value)
+        return value
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        self._set(instance, value)
+
+    def __delete__(self, instance: Any) -> None:
+        self.slot.__delete__(instance)
+
+
+def deferrable(*names: str) -> Callable[[type[T]], type[T]]:
+    """Class decorator, above ``attrs.frozen``: let the fields ``names`` hold a pending value."""
+
+    def wrap(cls: type[T]) -> type[T]:
+        for name in names:
+            slot = cls.__dict__[name]
+            if type(slot).__name__ != "member_descriptor":
+                raise TypeError(f"{cls.__name__}.{name} is not a slot of a slotted class")
+            setattr(cls, name, Deferred(name, slot))
+        return cls
+
+    return wrap
