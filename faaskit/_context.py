@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from faaskit._lazy import deferrable
+
 if TYPE_CHECKING:
     import logging
 
@@ -27,11 +29,14 @@ def take_cold_start() -> bool:
     return False
 
 
+@deferrable("memory_mb", "deadline")
 @attrs.frozen(kw_only=True)
 class Context:
     """Facts about the current invocation, the same on every platform.
 
     ``deadline`` is a ``time.monotonic()`` instant, or None where the platform gives none.
+    Adapters may leave ``memory_mb`` and ``deadline`` to be read from the platform when first
+    used (:mod:`faaskit._lazy`).
     """
 
     request_id: str

@@ -12,14 +12,16 @@ import time
 from typing import Any
 
 from faaskit._context import Context, _cold, take_cold_start
-from faaskit._fast import maker
+from faaskit._fast import writable
+from faaskit._lazy import Pending
 
 __all__ = ["from_lambda"]
 
 _REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
 _environ = os.environ
 _monotonic = time.monotonic
-_make = maker(Context)
+_new: Any = object.__new__
+_WritableContext = writable(Context)
 
 
 def _trace_id() -> str | None:
@@ -65,22 +67,38 @@ def from_lambda(lambda_context: Any, function_name: str) -> Context:
     try:
         request_id = lambda_context.aws_request_id
         name = lambda_context.function_name
-        deadline = _monotonic() + lambda_context.get_remaining_time_in_millis() / 1000
-        memory = lambda_context.memory_limit_in_mb
     except AttributeError:
-        remaining = getattr(lambda_context, "get_remaining_time_in_millis", None)
         request_id = getattr(lambda_context, "aws_request_id", None)
         name = getattr(lambda_context, "function_name", None)
-        deadline = _monotonic() + remaining() / 1000 if remaining is not None else None
-        memory = getattr(lambda_context, "memory_limit_in_mb", None)
-    return _make(
-        request_id=request_id or "",
-        function_name=name or function_name,
-        platform="aws",
-        region=_REGION,
-        memory_mb=_memory(memory),
-        deadline=deadline,
-        cold_start=bool(_cold) and take_cold_start(),
-        trace_id=_trace_id(),
-        raw=lambda_context,
-    )
+    ctx = _new(_WritableContext)  # Context(...) through its writable twin, inlined
+    ctx.request_id = request_id or ""
+    ctx.function_name = name or function_name
+    ctx.platform = "aws"
+    ctx.region = _REGION
+    ctx.memory_mb = _LATER
+    ctx.deadline = _LATER
+    ctx.cold_start = bool(_cold) and take_cold_start()
+    ctx.trace_id = _trace_id()
+    ctx.logger = None
+    ctx.raw = lambda_context
+    ctx.__class__ = Context
+    return ctx  # type: ignore[no-any-return]
+
+
+class _FromLambda(Pending):
+    """The context fields few handlers read, taken from the Lambda context object when first
+    read (``trace_id`` is not one of them: the runtime changes it for the next invocation).
+    """
+
+    __slots__ = ()
+
+    def resolve(self, instance: Any, name: str) -> Any:
+        raw = instance.raw
+        if name == "memory_mb":
+            return _memory(getattr(raw, "memory_limit_in_mb", None))
+        # The runtime counts down to a fixed instant, so reading it later gives the same one.
+        remaining = getattr(raw, "get_remaining_time_in_millis", None)
+        return None if remaining is None else _monotonic() + remaining() / 1000
+
+
+_LATER = _FromLambda()

@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import attrs
 import pytest
 
 import faaskit
@@ -42,6 +43,34 @@ def test_trace_id_is_read_per_invocation(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("_X_AMZN_TRACE_ID")
     _, third, _ = capture(fixture("apigw_v2_iam"))
     assert third.trace_id is None
+
+
+def test_the_deadline_read_late_is_the_instant_the_runtime_counts_down_to() -> None:
+    import time
+
+    from faaskit_aws.context import from_lambda
+
+    class Counting:
+        aws_request_id = "r"
+        function_name = "f"
+        memory_limit_in_mb = "512"
+
+        def __init__(self) -> None:
+            self.ends = time.monotonic() + 12.5
+            self.asked = 0
+
+        def get_remaining_time_in_millis(self) -> int:
+            self.asked += 1
+            return int((self.ends - time.monotonic()) * 1000)
+
+    raw = Counting()
+    ctx = from_lambda(raw, "f")
+    assert raw.asked == 0  # nothing read until a handler asks
+    time.sleep(0.05)
+    assert ctx.deadline is not None and abs(ctx.deadline - raw.ends) < 0.01
+    assert ctx.deadline == ctx.deadline and raw.asked == 1
+    assert ctx.memory_mb == 512
+    assert ctx == attrs.evolve(ctx)
 
 
 def test_memory_given_as_text_is_a_number() -> None:
