@@ -27,36 +27,24 @@ class Attributes(Mapping[str, Any]):
     message itself is still delivered.
     """
 
-    # ``_path`` locates the attributes in the payload; an int ``i`` stands for the SQS
-    # record's ``Records[i].messageAttributes``, formatted only when an error names it.
+    # ``_path`` locates the attributes in the payload; a callable gives the path when an error
+    # names it (it is rarely needed, and costs a search through the delivery).
     __slots__ = ("_cache", "_decode", "_path", "_raw", "_source")
 
     _cache: dict[str, Any] | None
-    _path: str | int
 
     def __init__(
         self,
         raw: Mapping[str, Any],
         decode: Callable[[Any, str, str], Any],
         source: str,
-        path: str,
+        path: str | Callable[[], str],
     ) -> None:
         self._raw = raw
         self._decode = decode
         self._source = source
         self._path = path
         self._cache = None
-
-    @classmethod
-    def sqs(cls, raw: Mapping[str, Any], index: int, source: str = "sqs") -> Attributes:
-        """The ``messageAttributes`` of record ``index`` of an SQS delivery."""
-        new = cls.__new__(cls)
-        new._raw = raw
-        new._decode = sqs_attribute
-        new._source = source
-        new._path = index
-        new._cache = None
-        return new
 
     def __getitem__(self, name: str) -> Any:
         cache = self._cache
@@ -70,7 +58,7 @@ class Attributes(Mapping[str, Any]):
 
     def _where(self) -> str:
         path = self._path
-        return path if type(path) is str else f"Records[{path}].messageAttributes"
+        return path if isinstance(path, str) else path()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._raw)

@@ -1,12 +1,13 @@
-"""The records of an SQS delivery, plain ones decoded inline, the others carefully.
+"""The records of an SQS delivery: plain ones built inline, their metadata decoded when read.
 
-Most records have the documented shape and a plain body (nothing to unwrap). Those are built
-here without per-field checks or function layers: each field read once, the lazy
-:class:`~faaskit_aws._attributes.Attributes` and the frozen :class:`~faaskit.Message` and
-:class:`~faaskit._events.BatchEntry` filled in through writable twins
-(:func:`faaskit._fast.writable`). Any other record (a field missing or of another type, an SNS
-envelope or S3 notification in the body, an odd timestamp) goes to the careful decoder, which
-checks every field and names the bad one; both give equal messages for the same record.
+Most records have the documented shape and a plain body (nothing to unwrap). For those only the
+id and the body are read up front; the :class:`~faaskit.Message` is filled in through its
+writable twin (:func:`faaskit._fast.writable`) and its metadata fields (attributes, receive
+count, send time, queue, group) are left pending (:mod:`faaskit._lazy`): :class:`SqsFields`
+decodes each on first read, and hands a value it cannot take to the careful decoder, which
+gives the same value or the typed error naming the field (``Records[3].attributes...``). Any
+other record (id or body missing or of another type, an SNS envelope or S3 notification in the
+body) goes to the careful decoder at once. Both paths give equal messages for the same record.
 Payload format: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
 """
 
@@ -17,12 +18,13 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from faaskit._events import BatchEntry, Message
+from faaskit._events import BatchEntry, Message, MessageBatch
 from faaskit._fast import writable
+from faaskit._lazy import Pending
 from faaskit_aws._attributes import Attributes, sqs_attribute
 from faaskit_aws._fields import arn_name
 
-__all__ = ["plain_entries", "queue_name"]
+__all__ = ["SqsFields", "sqs_batch"]
 
 Careful = Callable[[Any, int, str], "tuple[BatchEntry, Message | None]"]
 
@@ -33,111 +35,172 @@ _from_timestamp = _dt.datetime.fromtimestamp
 _FLOAT_EXACT = 2**33 * 1000
 _new: Any = object.__new__
 _WritableMessage = writable(Message)
-_WritableEntry = writable(BatchEntry)
+_WritableBatch = writable(MessageBatch)
 # What an odd record raises on the way to the careful path.
 _ODD = (KeyError, TypeError, ValueError, AttributeError, OverflowError, OSError)
 
 
-_QUEUES: dict[Any, str | None] = {}
-"""Queue names by source ARN, for the few queues a function reads (bounded)."""
+_QUEUES: dict[str, tuple[str, bool]] = {}
+"""Queue names and FIFO flags by source ARN, for the few queues a function reads (bounded)."""
 
 
-def queue_name(arn: str) -> str | None:
-    """The queue named by an SQS ARN (remembered)."""
-    name = _QUEUES.get(arn, _QUEUES)
-    if name is _QUEUES:
-        if len(_QUEUES) >= 64:
-            _QUEUES.clear()
-        name = _QUEUES[arn] = arn_name(arn)
-    return name  # type: ignore[return-value]
+def _queue(record: Any, arn: Any) -> tuple[str | None, bool]:
+    """The queue the source ``arn`` of ``record`` names and whether it is a FIFO queue.
 
-
-def plain_entries(
-    batch: Sequence[Any], source: str, careful: Careful
-) -> tuple[list[Any], list[Any]]:
-    """The entries of every record of ``batch`` and the messages decoded, in order.
-
-    ``careful(record, index, source)`` decodes the records that are not plain.
+    FIFO queue names end in ``.fifo``; without a queue name, a group id tells (standard queues
+    may carry group ids too, for fair queuing).
     """
-    entries: list[Any] = []
+    queue = arn_name(arn)
+    if queue is None:
+        system = record.get("attributes") if type(record) is dict else None
+        return None, isinstance(system, Mapping) and "MessageGroupId" in system
+    if len(_QUEUES) >= 64:
+        _QUEUES.clear()
+    known = _QUEUES[arn] = (queue, queue.endswith(".fifo"))
+    return known
+
+
+def _attributes(fields: SqsFields, record: Any) -> Mapping[str, Any]:
+    attributes = record["messageAttributes"]
+    if type(attributes) is not dict:
+        if attributes is None:
+            return _EMPTY
+        raise TypeError
+    if not attributes:
+        return _EMPTY
+    return Attributes(attributes, sqs_attribute, "sqs", lambda: fields.where(record))
+
+
+def _delivery_count(fields: SqsFields, record: Any) -> int:
+    count = record["attributes"]["ApproximateReceiveCount"]
+    if type(count) is str and count.isascii() and count.isdigit():
+        return int(count)
+    raise ValueError(count)
+
+
+def _enqueued_at(fields: SqsFields, record: Any) -> _dt.datetime:
+    sent = record["attributes"]["SentTimestamp"]
+    if type(sent) is str and sent.isascii() and sent.isdigit():
+        value = int(sent)
+        if value < _FLOAT_EXACT:
+            return _from_timestamp(value / 1000, _UTC)
+    raise ValueError(sent)  # exact only on the careful path
+
+
+def _source(fields: SqsFields, record: Any) -> str | None:
+    arn = record["eventSourceARN"]
+    if type(arn) is str:
+        return (_QUEUES.get(arn) or _queue(record, arn))[0]
+    raise TypeError
+
+
+def _group_id(fields: SqsFields, record: Any) -> str | None:
+    group = record["attributes"].get("MessageGroupId")
+    if group is None or type(group) is str:
+        return group
+    raise TypeError
+
+
+_DECODE: dict[str, Callable[[SqsFields, Any], Any]] = {
+    "attributes": _attributes,
+    "delivery_count": _delivery_count,
+    "enqueued_at": _enqueued_at,
+    "source": _source,
+    "group_id": _group_id,
+}
+
+
+class SqsFields(Pending):
+    """The pending metadata of the plain messages of one SQS delivery."""
+
+    __slots__ = ("_careful", "records")
+
+    def __init__(self, records: Sequence[Any], careful: Careful) -> None:
+        self.records = records
+        self._careful = careful
+
+    def resolve(self, instance: Any, name: str) -> Any:
+        record = instance.raw
+        try:
+            return _DECODE[name](self, record)
+        except _ODD:
+            pass
+        entry, message = self._careful(record, _position(self.records, record), "sqs")
+        if entry.error is not None:
+            raise entry.error
+        return getattr(message, name)
+
+    def where(self, record: Any) -> str:
+        """The payload path of the message attributes of ``record``."""
+        return f"Records[{_position(self.records, record)}].messageAttributes"
+
+
+def _position(records: Sequence[Any], record: Any) -> int:
+    """The index of ``record`` (itself, not an equal one) in ``records``; found when needed,
+    so that counting costs nothing on the plain path.
+    """
+    return next(i for i, item in enumerate(records) if item is record)
+
+
+def _entry(message: Message) -> BatchEntry:
+    return BatchEntry(id=message.id, events=(message,), item=message)
+
+
+def sqs_batch(raw: Any, batch: Sequence[Any], careful: Careful) -> MessageBatch:
+    """The :class:`~faaskit.MessageBatch` of the SQS delivery ``raw`` whose records are ``batch``.
+
+    ``careful(record, index, "sqs")`` decodes the records that are not plain; without any, every
+    message is its own entry and the batch lists no entries.
+    """
     messages: list[Any] = []
-    last_arn: Any = _QUEUES  # no ARN yet
-    queue = None
-    for index, record in enumerate(batch):
+    entries: list[BatchEntry] | None = None
+    fields: Any = None
+    for record in batch:
         try:
             message_id = record["messageId"]
             body = record["body"]
-            system = record["attributes"]
-            count = system["ApproximateReceiveCount"]
-            sent = system["SentTimestamp"]
-            group = system.get("MessageGroupId")
-            attributes = record["messageAttributes"]
-            arn = record["eventSourceARN"]
-            head = body[:1]
             plain = (
                 type(message_id) is str
                 and type(body) is str
-                and type(count) is str
-                and type(sent) is str
                 and message_id != ""
-                and (group is None or type(group) is str)
-                and (attributes is None or type(attributes) is dict)
-                and (arn is None or type(arn) is str)
-                and (
-                    # message._may_wrap(body), inlined
-                    not (
-                        '"TopicArn"' in body
-                        or '"Records"' in body
-                        or '"detail-type"' in body
-                        or '"Event"' in body
-                    )
-                    if head == "{"
-                    else not head.isspace()
-                )
+                and not ('"TopicArn"' in body or "s3" in body)  # message._may_wrap(body)
             )
             if plain:
-                count = int(count)
-                value = int(sent)
-                if not -_FLOAT_EXACT < value < _FLOAT_EXACT:
-                    raise ValueError(sent)  # exact only on the careful path
-                sent = _from_timestamp(value / 1000, _UTC)
+                data = body.encode()
         except _ODD:
             plain = False
         if not plain:
-            odd, decoded = careful(record, index, source)
+            odd, decoded = careful(record, _position(batch, record), "sqs")
+            if entries is None:
+                entries = [_entry(message) for message in messages]
             entries.append(odd)
             if decoded is not None:
                 messages.append(decoded)
             continue
-        if arn != last_arn:  # one lookup per run of records from the same queue
-            queue = queue_name(arn)
-            last_arn = arn
-        if attributes:
-            lazy = _new(Attributes)  # Attributes.sqs(attributes, index), inlined
-            lazy._raw = attributes
-            lazy._decode = sqs_attribute
-            lazy._source = source
-            lazy._path = index
-            lazy._cache = None
-        else:
-            lazy = _EMPTY
+        if fields is None:  # SqsFields(batch, careful), inlined
+            fields = _new(SqsFields)
+            fields.records = batch
+            fields._careful = careful
         message = _new(_WritableMessage)
         message.id = message_id
-        message.body = body.encode()
-        message.attributes = lazy
-        message.delivery_count = count
-        message.enqueued_at = sent
-        message.source = queue
+        message.body = data
+        message.attributes = fields
+        message.delivery_count = fields
+        message.enqueued_at = fields
+        message.source = fields
         message.subject = None
-        message.group_id = group
+        message.group_id = fields
         message.raw = record
         message.__class__ = Message
-        entry = _new(_WritableEntry)
-        entry.id = message_id
-        entry.events = (message,)
-        entry.item = message
-        entry.error = None
-        entry.__class__ = BatchEntry
-        entries.append(entry)
         messages.append(message)
-    return entries, messages
+        if entries is not None:
+            entries.append(_entry(message))
+    first = batch[0] if batch else None
+    arn = first.get("eventSourceARN") if type(first) is dict else None
+    made = _new(_WritableBatch)
+    made.messages = messages
+    made.source, made.fifo = (type(arn) is str and _QUEUES.get(arn)) or _queue(first, arn)
+    made.raw = raw
+    made.entries = entries or ()
+    made.__class__ = MessageBatch
+    return made  # type: ignore[no-any-return]

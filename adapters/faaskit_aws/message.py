@@ -32,7 +32,6 @@ from typing import Any
 
 from faaskit._context import Context
 from faaskit._events import BatchEntry, BatchResult, Message, MessageBatch
-from faaskit._fast import writable
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._attributes import Attributes, sns_attribute, sqs_attribute
 from faaskit_aws._attributes import attributes as attributes_of
@@ -47,7 +46,7 @@ from faaskit_aws._fields import (
     records,
     require,
 )
-from faaskit_aws._sqs_batch import plain_entries, queue_name
+from faaskit_aws._sqs_batch import sqs_batch
 
 __all__ = ["DECODERS", "SNS", "SQS", "Attributes"]
 
@@ -85,18 +84,16 @@ def _is_sns_envelope(data: Any) -> bool:
     )
 
 
-_new: Any = object.__new__
-_WritableBatch = writable(MessageBatch)
-
-
 def _may_wrap(body: str) -> bool:
-    """Whether ``body`` may hold a notification to unwrap (cheap checks, no parsing)."""
+    """Whether ``body`` may hold a notification to unwrap (cheap checks, no parsing).
+
+    An SNS envelope has a ``TopicArn`` key; every S3 notification names S3 in a value
+    (``aws:s3``, ``aws.s3``, ``s3:TestEvent``).
+    """
     head = body[:1]
     if head != "{" and not (head.isspace() and body.lstrip()[:1] == "{"):
         return False
-    return (
-        '"TopicArn"' in body or '"Records"' in body or '"detail-type"' in body or '"Event"' in body
-    )
+    return '"TopicArn"' in body or "s3" in body
 
 
 def _sqs_entry(record: Any, index: int, source: str) -> tuple[BatchEntry, Message | None]:
@@ -157,7 +154,7 @@ def _from_envelope(
 def failures(result: Any) -> dict[str, list[dict[str, str]]]:
     """The partial batch response for a :class:`BatchResult`."""
     failed = result.failed if isinstance(result, BatchResult) else ()
-    return {"batchItemFailures": [{"itemIdentifier": item} for item in failed]}
+    return {"batchItemFailures": [{"itemIdentifier": item} for item in failed] if failed else []}
 
 
 class Sqs:
@@ -166,31 +163,20 @@ class Sqs:
     source = "sqs"
 
     def recognise(self, raw: Any) -> bool:
-        first = first_record(raw)
-        return first is not None and first.get("eventSource") == "aws:sqs"
+        # first_record(raw) and its event source, inlined: this runs on every invocation
+        batch = raw.get("Records") if type(raw) is dict else None
+        if type(batch) is not list or not batch:
+            return False
+        first = batch[0]
+        return type(first) is dict and first.get("eventSource") == "aws:sqs"
 
     def decode(self, raw: Any, ctx: Context) -> MessageBatch:
-        source = self.source
         batch = raw.get("Records") if type(raw) is dict else None
-        if type(batch) is not list:
-            batch = records(raw, source)
-        entries, messages = plain_entries(batch, source, _sqs_entry)
-        first = batch[0] if batch else None
-        arn = first.get("eventSourceARN") if type(first) is dict else None
-        queue = queue_name(arn) if type(arn) is str else arn_name(arn)
-        system = first.get("attributes") if type(first) is dict else None
-        made = _new(_WritableBatch)
-        made.messages = messages
-        made.source = queue
-        made.fifo = (queue or "").endswith(".fifo") or (
-            (type(system) is dict or isinstance(system, Mapping)) and "MessageGroupId" in system
-        )
-        made.raw = raw
-        made.entries = entries
-        made.__class__ = MessageBatch
-        return made  # type: ignore[no-any-return]
+        return sqs_batch(raw, batch if type(batch) is list else records(raw, "sqs"), _sqs_entry)
 
     def encode(self, result: Any, raw: Any) -> dict[str, list[dict[str, str]]]:
+        if type(result) is BatchResult and not result.failed:
+            return {"batchItemFailures": []}
         return failures(result)
 
 

@@ -166,29 +166,68 @@ def test_queue_batch_handler_gets_the_whole_batch() -> None:
     assert reported(result) == []
 
 
-@pytest.mark.parametrize(
-    ("mutate", "field"),
-    [
-        (lambda r: r.update(body=None), "Records[0].body"),
-        (lambda r: r.update(body=["x"]), "Records[0].body"),
-        (lambda r: r.update(attributes="x"), "Records[0].attributes"),
-        (
-            lambda r: r["attributes"].update(SentTimestamp="soon"),
-            "Records[0].attributes.SentTimestamp",
-        ),
-        (
-            lambda r: r["attributes"].update(ApproximateReceiveCount="x"),
-            "Records[0].attributes.ApproximateReceiveCount",
-        ),
-        (lambda r: r.update(messageAttributes=[]), "Records[0].messageAttributes"),
-    ],
-)
-def test_undecodable_sqs_record_is_reported_not_dropped(mutate: Any, field: str) -> None:
+@pytest.mark.parametrize("body", [None, ["x"], 42])
+def test_a_record_without_a_text_body_is_reported_not_dropped(body: Any) -> None:
     raw = fixture("sqs/standard")
-    mutate(raw["Records"][0])
+    raw["Records"][0]["body"] = body
     seen, result = capture(raw)
     assert reported(result) == [raw["Records"][0]["messageId"]]
     assert [m.id for m in seen] == [r["messageId"] for r in raw["Records"][1:]]
+
+
+METADATA_DEFECTS = [
+    (lambda r: r.update(attributes="x"), "delivery_count", "Records[0].attributes"),
+    (
+        lambda r: r["attributes"].update(SentTimestamp="soon"),
+        "enqueued_at",
+        "Records[0].attributes.SentTimestamp",
+    ),
+    (
+        lambda r: r["attributes"].update(ApproximateReceiveCount="x"),
+        "delivery_count",
+        "Records[0].attributes.ApproximateReceiveCount",
+    ),
+    (
+        lambda r: r["attributes"].update(MessageGroupId=7),
+        "group_id",
+        "Records[0].attributes.MessageGroupId",
+    ),
+    (lambda r: r.update(messageAttributes=[]), "attributes", "Records[0].messageAttributes"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "name", "field"), METADATA_DEFECTS)
+def test_malformed_metadata_fails_the_message_whose_handler_reads_it(
+    mutate: Any, name: str, field: str
+) -> None:
+    raw = fixture("sqs/standard")
+    mutate(raw["Records"][0])
+    errors: list[faaskit.InvalidEventError] = []
+
+    def read(message: faaskit.Message) -> bool:
+        try:
+            getattr(message, name)
+        except faaskit.InvalidEventError as exc:
+            errors.append(exc)
+            raise
+        return False
+
+    seen, result = capture(raw, fails=read)
+    assert reported(result) == [raw["Records"][0]["messageId"]]
+    assert [m.id for m in seen] == [r["messageId"] for r in raw["Records"]]
+    (error,) = errors
+    assert error.source == "sqs" and error.field is not None and error.field.startswith(field)
+
+
+@pytest.mark.parametrize(("mutate", "name", "field"), METADATA_DEFECTS)
+def test_malformed_metadata_nobody_reads_does_not_fail_the_message(
+    mutate: Any, name: str, field: str
+) -> None:
+    raw = fixture("sqs/standard")
+    mutate(raw["Records"][0])
+    seen, result = capture(raw, fails=lambda m: m.text != m.raw["body"])
+    assert reported(result) == []
+    assert [m.body for m in seen] == [r["body"].encode() for r in raw["Records"]]
 
 
 def test_undecodable_record_in_a_batch_handler_is_reported() -> None:

@@ -1,8 +1,8 @@
 """The SQS decoder's fast path gives exactly what the careful path gives, and its parts hold up.
 
-Plain records are built inline (writable twins, lazily decoded attributes); every other shape
-takes the careful, field-checking path. These tests compare the two paths on random records and
-pin the behaviour of each building block.
+Plain records are built inline (writable twins, metadata decoded when first read); every other
+shape takes the careful, field-checking path. These tests compare the two paths on random
+records and pin the behaviour of each building block.
 """
 
 from __future__ import annotations
@@ -75,10 +75,18 @@ def test_a_message_built_fast_is_an_ordinary_frozen_message() -> None:
 def test_entries_and_batch_are_ordinary_instances() -> None:
     batch = decode(record(0), record(1))
     assert type(batch) is MessageBatch
-    assert [type(entry) for entry in batch.entries] == [BatchEntry, BatchEntry]
-    entry = batch.entries[0]
-    assert entry == BatchEntry(id="m-0", events=(batch.messages[0],), item=batch.messages[0])
+    assert batch.entries == ()  # every message is its own entry
     assert batch == MessageBatch(messages=list(batch.messages), source="orders", fifo=False)
+
+
+def test_an_odd_record_gives_every_record_an_entry_in_order() -> None:
+    odd = record(1, body=json.dumps({"Type": "Notification", "TopicArn": ARN, "Message": "x"}))
+    batch = decode(record(0), odd, record(2))
+    assert [type(entry) for entry in batch.entries] == [BatchEntry] * 3
+    first, _, last = batch.entries
+    assert first == BatchEntry(id="m-0", events=(batch.messages[0],), item=batch.messages[0])
+    assert last == BatchEntry(id="m-2", events=(batch.messages[2],), item=batch.messages[2])
+    assert [m.id for m in batch.messages] == ["m-0", "m-1", "m-2"]
 
 
 def test_writable_refuses_classes_that_need_their_own_init() -> None:
@@ -156,7 +164,7 @@ def test_fast_and_careful_paths_build_equal_messages(specs: list[dict[str, Any]]
             )
         )
     batch = decode(*raws)
-    assert [entry.id for entry in batch.entries] == [raw["messageId"] for raw in raws]
+    assert [message.id for message in batch.messages] == [raw["messageId"] for raw in raws]
     for index, (message, raw) in enumerate(zip(batch.messages, raws, strict=True)):
         expected = careful(raw, index)
         assert message == expected
@@ -196,26 +204,63 @@ def test_other_shapes_take_the_careful_path(change: Any, check: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("change", "field"),
+    ("change", "name", "field"),
     [
-        (lambda r: r["attributes"].update(ApproximateReceiveCount=True), "ApproximateReceiveCount"),
-        (lambda r: r["attributes"].update(SentTimestamp="9" * 30), "SentTimestamp"),
-        (lambda r: r.update(messageAttributes=[]), "messageAttributes"),
-        (lambda r: r["attributes"].update(MessageGroupId=7), "MessageGroupId"),
+        (
+            lambda r: r["attributes"].update(ApproximateReceiveCount=True),
+            "delivery_count",
+            "ApproximateReceiveCount",
+        ),
+        (lambda r: r["attributes"].update(SentTimestamp="9" * 30), "enqueued_at", "SentTimestamp"),
+        (lambda r: r.update(messageAttributes=[]), "attributes", "messageAttributes"),
+        (lambda r: r["attributes"].update(MessageGroupId=7), "group_id", "MessageGroupId"),
     ],
 )
-def test_malformed_plain_records_are_reported_not_dropped(change: Any, field: str) -> None:
+def test_malformed_metadata_of_a_plain_record_surfaces_when_read(
+    change: Any, name: str, field: str
+) -> None:
     good, bad = record(0), record(1)
     change(bad)
     batch = decode(good, bad)
-    assert [m.id for m in batch.messages] == ["m-0"]
-    error = batch.entries[1].error
-    assert isinstance(error, faaskit.InvalidEventError)
-    assert (
-        error.field is not None and error.field.startswith("Records[1].") and field in error.field
+    assert [m.id for m in batch.messages] == ["m-0", "m-1"]
+    for _ in range(2):  # and again: the field stays undecoded
+        with pytest.raises(faaskit.InvalidEventError) as info:
+            getattr(batch.messages[1], name)
+        error = info.value
+        assert error.field is not None and error.field.startswith("Records[1].")
+        assert field in error.field and error.source == "sqs"
+    assert getattr(batch.messages[0], name) == getattr(careful(good, 0), name)
+    seen, result = capture(
+        {"Records": [good, bad]},
+        faaskit.queue("orders"),
+        fails=lambda m: getattr(m, name) is Ellipsis,
     )
-    seen, result = capture({"Records": [good, bad]}, faaskit.queue("orders"))
-    assert [m.id for m in seen] == ["m-0"] and reported(result) == ["m-1"]
+    assert [m.id for m in seen] == ["m-0", "m-1"] and reported(result) == ["m-1"]
+
+
+def test_each_field_is_decoded_once_and_kept() -> None:
+    raw = record(0)
+    (message,) = decode(raw).messages
+    first = message.enqueued_at
+    raw["attributes"]["SentTimestamp"] = "0"  # too late: the value was read
+    assert message.enqueued_at is first
+    assert message.attributes is message.attributes
+
+
+def test_fields_are_read_from_the_record_only_when_asked() -> None:
+    raw = record(0)
+    (message,) = decode(raw).messages
+    raw["attributes"]["ApproximateReceiveCount"] = "7"  # not read yet
+    assert message.delivery_count == 7
+
+
+def test_an_equal_record_elsewhere_in_the_batch_does_not_confuse_the_error_path() -> None:
+    bad = record(0, attributes={"ApproximateReceiveCount": "x", "SentTimestamp": "1"})
+    twin = json.loads(json.dumps(bad))  # equal, not the same object
+    batch = decode(twin, bad)
+    with pytest.raises(faaskit.InvalidEventError) as info:
+        _ = batch.messages[1].delivery_count
+    assert info.value.field is not None and info.value.field.startswith("Records[1].")
 
 
 # --- lazily decoded attributes ------------------------------------------------------------
@@ -227,15 +272,16 @@ def test_attributes_equality_repr_and_membership() -> None:
         "s": {"dataType": "String", "stringValue": "x"},
         "bad": {"dataType": "Binary", "binaryValue": "@@@"},
     }
-    fast = Attributes.sqs(raw, 4)
+    fast = Attributes(raw, sqs_attribute, "sqs", lambda: "Records[4].messageAttributes")
     slow = Attributes(raw, sqs_attribute, "sqs", "Records[4].messageAttributes")
     assert repr(fast) == "Attributes(['n', 's', 'bad'])" == repr(slow)
     assert "bad" in fast and "missing" not in fast  # membership decodes nothing
     assert fast["n"] == 12 and fast.get("missing") is None
     assert len(fast) == 3 and list(fast) == ["n", "s", "bad"]
     good = {k: v for k, v in raw.items() if k != "bad"}
-    assert Attributes.sqs(good, 0) == {"n": 12, "s": "x"} == Attributes.sqs(good, 9)
-    assert Attributes.sqs(good, 0) != {"n": 12}
+    lazy = Attributes(good, sqs_attribute, "sqs", lambda: "Records[0].messageAttributes")
+    assert lazy == {"n": 12, "s": "x"} == Attributes(good, sqs_attribute, "sqs", "x")
+    assert lazy != {"n": 12}
     for attributes in (fast, slow):
         with pytest.raises(faaskit.InvalidEventError) as info:
             attributes["bad"]
