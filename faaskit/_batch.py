@@ -6,19 +6,15 @@ the first failure is raised after the rest have run (platforms that retry whole 
 
 from __future__ import annotations
 
-import importlib
-import sys
 from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
 from faaskit._context import Context
+from faaskit._events import BatchEntry, BatchResult, MessageBatch, RecordBatch
 from faaskit._kinds import KINDS, check_kind, kind_of
-from faaskit.exceptions import TriggerMismatchError
-
-if TYPE_CHECKING:
-    from faaskit._events import BatchResult, MessageBatch, RecordBatch
+from faaskit.exceptions import BatchFailedError, TriggerMismatchError
 
 __all__ = ["arun_batch", "batch_plan", "run_batch"]
 
@@ -33,7 +29,42 @@ Plan = Generator[Any, Outcome, "BatchResult"]
 def run_batch(
     handler: Any, batch: MessageBatch | RecordBatch, ctx: Context, *, report: bool
 ) -> BatchResult:
-    """Run a handler over a batch; see :func:`batch_plan` for the rules."""
+    """Run a handler over a batch; see :func:`batch_plan` for the rules.
+
+    The common batch (every item decoded into one event of the kind a synchronous per-item
+    handler is declared for) runs here without a plan, by the same rules.
+    """
+    if batch.entries or handler.is_async:
+        return _run_plan(handler, batch, ctx, report)
+    if type(batch) is RecordBatch:
+        items: Sequence[Any] = batch.records
+        kind, stream, ordered = "stream", True, True
+    else:
+        items = batch.messages  # type: ignore[union-attr]
+        kind, stream, ordered = "message", False, batch.fifo  # type: ignore[union-attr]
+    trigger = handler.trigger
+    if trigger is not None and (trigger.kind != kind or getattr(trigger, "batch", False)):
+        return _run_plan(handler, batch, ctx, report)
+    func = handler.func
+    failed: list[int] = []
+    first: BaseException | None = None
+    for item in items:
+        try:
+            func(item, ctx)
+        except Exception as error:
+            ctx.log.error("handler %s failed on %s", handler.name, item.id, exc_info=error)
+            first = first or error
+            failed.append(next(i for i, one in enumerate(items) if one is item))
+            if ordered:
+                break
+    if first is not None and not report:
+        raise first
+    return _result(items, failed, stream=stream, ordered=ordered) if failed else _NOTHING_FAILED
+
+
+def _run_plan(
+    handler: Any, batch: MessageBatch | RecordBatch, ctx: Context, report: bool
+) -> BatchResult:
     plan = batch_plan(handler, batch, ctx, report=report)
     call = handler.call if handler.is_async else handler.func
     outcome: Any = None
@@ -77,14 +108,11 @@ def batch_plan(
     a stream the first failed record alone (processing stops there). Without ``report`` (a
     platform that retries whole deliveries) the first exception is raised after the rest ran.
     """
-    # A module-level import would load the non-HTTP events on the HTTP path; this is cheaper
-    # per call than an import statement.
-    events = sys.modules.get("faaskit._events") or importlib.import_module("faaskit._events")
-    stream = isinstance(batch, events.RecordBatch)
+    stream = isinstance(batch, RecordBatch)
     ordered = stream or bool(getattr(batch, "fifo", False))
     items: Sequence[Any] = batch.records if stream else batch.messages  # type: ignore[union-attr]
     entries: Sequence[Any] = batch.entries or [
-        events.BatchEntry(id=item.id, events=(item,), item=item) for item in items
+        BatchEntry(id=item.id, events=(item,), item=item) for item in items
     ]
     source = batch.source or type(batch).__name__
     if getattr(handler.trigger, "batch", False):
@@ -138,9 +166,6 @@ def _whole(
     ordered: bool,
 ) -> Plan:
     """Hand the whole batch over; map the ids it reports (or its exception) to failures."""
-    from faaskit._events import BatchResult, RecordBatch
-    from faaskit.exceptions import BatchFailedError
-
     stream = isinstance(batch, RecordBatch)
     bad = [i for i, entry in enumerate(entries) if entry.error is not None]
     # In an ordered batch nothing after an undecodable item may run before it does.
@@ -172,18 +197,17 @@ def _whole(
 
 
 # BatchResult is frozen, so every batch without failures can share one.
-_NOTHING_FAILED: dict[type, BatchResult] = {}
+_NOTHING_FAILED = BatchResult()
 
 
 def _result(
     entries: Sequence[Any], failed: Sequence[int], *, stream: bool, ordered: bool
 ) -> BatchResult:
     """The ids to report for the failed positions, as each kind of source expects them."""
-    result: type[BatchResult] = sys.modules["faaskit._events"].BatchResult
     if not failed:
-        return _NOTHING_FAILED.get(result) or _NOTHING_FAILED.setdefault(result, result())
+        return _NOTHING_FAILED
     if stream:
-        return result(failed=[entries[failed[0]].id])
+        return BatchResult(failed=[entries[failed[0]].id])
     if ordered:
-        return result(failed=[entry.id for entry in entries[failed[0] :]])
-    return result(failed=[entries[i].id for i in failed])
+        return BatchResult(failed=[entry.id for entry in entries[failed[0] :]])
+    return BatchResult(failed=[entries[i].id for i in failed])

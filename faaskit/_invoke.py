@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -18,9 +18,6 @@ from faaskit._kinds import check_kind
 from faaskit._response import Response, to_response
 from faaskit._routes import Http
 from faaskit.exceptions import HTTPError, MethodNotAllowedError, NotFoundError
-
-if TYPE_CHECKING:
-    pass
 
 __all__ = ["arun", "arun_http", "error_response", "run", "run_http"]
 
@@ -96,16 +93,23 @@ def _routed(trigger: Http, request: HttpRequest) -> HttpRequest:
     return attrs.evolve(request, route=trigger.route, path_params={**request.path_params, **params})
 
 
+_BATCHES = frozenset({"MessageBatch", "RecordBatch"})
+_run_batch: list[Any] = []
+
+
 def run(handler: Any, event: Any, ctx: Context, *, source: str, report: bool = True) -> Any:
     """Run ``handler`` on a decoded portable ``event`` with the shared semantics."""
-    if type(event) is HttpRequest:
+    kind = type(event)
+    if kind is HttpRequest:
         if handler.trigger is not None and handler.trigger.kind != "http":
             check_kind(handler, event, source)
         return run_http(handler, event, ctx)
-    if type(event).__name__ in ("MessageBatch", "RecordBatch"):
-        from faaskit._batch import run_batch
+    if kind.__name__ in _BATCHES:
+        if not _run_batch:  # loaded on first use, so that HTTP functions never import it
+            from faaskit._batch import run_batch
 
-        return run_batch(handler, event, ctx, report=report)
+            _run_batch.append(run_batch)
+        return _run_batch[0](handler, event, ctx, report=report)
     if isinstance(event, tuple):
         return [run(handler, item, ctx, source=source, report=report) for item in event]
     check_kind(handler, event, source)
@@ -118,7 +122,7 @@ async def arun(handler: Any, event: Any, ctx: Context, *, source: str, report: b
         if handler.trigger is not None and handler.trigger.kind != "http":
             check_kind(handler, event, source)
         return await arun_http(handler, event, ctx)
-    if type(event).__name__ in ("MessageBatch", "RecordBatch"):
+    if type(event).__name__ in _BATCHES:
         from faaskit._batch import arun_batch
 
         return await arun_batch(handler, event, ctx, report=report)

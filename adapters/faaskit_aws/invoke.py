@@ -27,6 +27,7 @@ _table: list[Decoder] = list(HTTP_DECODERS)
 _loaded = [False]
 _loading = threading.Lock()
 _last: list[Decoder] = [HTTP_DECODERS[0]]
+_user_aws = _user["aws"]
 
 
 def decoders() -> Sequence[Decoder]:
@@ -60,11 +61,7 @@ def identify(raw: Any) -> str:
 
 
 def _decoder_for(raw: Any) -> Decoder:
-    # Built-in decoders recognise mutually exclusive shapes, so the last one that matched
-    # can be tried first; user decoders take precedence, so not while any are registered.
-    last = _last[0]
-    if not _user["aws"] and last.recognise(raw):
-        return last
+    """The decoder for ``raw``, after the last one that matched (see :func:`invoke`)."""
     decoder = None
     if not _loaded[0]:
         decoder = next((d for d in (*_user["aws"], *HTTP_DECODERS) if d.recognise(raw)), None)
@@ -79,7 +76,11 @@ def invoke(handler: Any, event: Any, lambda_context: Any) -> Any:
     ctx = from_lambda(lambda_context, handler.name)
     if handler.raw:
         return handler.call(event, ctx)
-    decoder = _decoder_for(event)
+    # Built-in decoders recognise mutually exclusive shapes, so the last one that matched
+    # can be tried first; user decoders take precedence, so not while any are registered.
+    decoder = _last[0]
+    if _user_aws or not decoder.recognise(event):
+        decoder = _decoder_for(event)
     try:
         portable = decoder.decode(event, ctx)
     except HTTPError as exc:

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import faaskit
+import faaskit._batch as _batch_module
 from faaskit._batch import arun_batch, run_batch
 from faaskit._context import local_context
 from faaskit._events import Message, MessageBatch, Record, RecordBatch
@@ -97,3 +98,44 @@ def test_async_batch_raises_the_first_failure_without_report(kind: str) -> None:
         asyncio.run(arun_batch(asynchronous, batch, local_context(), report=False))
     # a queue still runs every message; a stream stops at the first failing record
     assert len(seen) == (4 if kind == "standard" else 2)
+
+
+def _declared(kind: str, declared: bool) -> faaskit.Trigger | None:
+    if not declared:
+        return None
+    return faaskit.stream("s") if kind == "stream" else faaskit.queue("q")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kind=st.sampled_from(["standard", "fifo", "stream"]),
+    size=st.integers(min_value=0, max_value=8),
+    failing=st.sets(st.integers(min_value=0, max_value=8)),
+    report=st.booleans(),
+    declared=st.booleans(),
+)
+def test_the_loop_for_plain_batches_follows_the_plan(
+    kind: str, size: int, failing: set[int], report: bool, declared: bool
+) -> None:
+    batch = _batch(kind, size)
+    items = batch.records if isinstance(batch, RecordBatch) else batch.messages
+    ids = {item.id for index, item in enumerate(items) if index in failing}
+    seen: list[str] = []
+
+    def body(item: Any, ctx: faaskit.Context) -> None:
+        seen.append(item.id)
+        if item.id in ids:
+            raise ValueError(item.id)
+
+    handler = faaskit.handler(_declared(kind, declared))(body)
+    ctx = local_context()
+    planned = _outcome(lambda: _batch_module._run_plan(handler, batch, ctx, report))
+    seen_planned, seen[:] = list(seen), []
+    real_plan = _batch_module.batch_plan
+    _batch_module.batch_plan = None  # type: ignore[assignment]  # the loop must not use it
+    try:
+        looped = _outcome(lambda: run_batch(handler, batch, ctx, report=report))
+    finally:
+        _batch_module.batch_plan = real_plan
+    assert looped == planned
+    assert seen == seen_planned
