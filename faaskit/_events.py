@@ -25,12 +25,21 @@ __all__ = [
 ]
 
 
-def _parse_json(data: bytes, what: str, source: str | None) -> Any:
+# First bytes after which json.loads(bytes) looks for a BOM, UTF-16 or UTF-32; it decodes
+# everything else as UTF-8 (surrogates passed), which is quicker done here.
+_SNIFFED = frozenset(b"\x00\xef\xfe\xff")
+
+
+def _parse_json(data: bytes, what: str, event: Message | Record) -> Any:
     try:
+        if data and data[0] not in _SNIFFED and (len(data) < 2 or data[1]):
+            return _json.loads(data.decode("utf-8", "surrogatepass"))
         return _json.loads(data)
     except ValueError as exc:
         raise InvalidEventError(
-            f"{what} is not valid JSON: {exc}", source=source or "unknown", field="body"
+            f"{what} {event.id} is not valid JSON: {exc}",
+            source=event.source or "unknown",
+            field="body",
         ) from exc
 
 
@@ -119,7 +128,7 @@ class Message:
 
     def json(self) -> Any:
         """The body parsed as JSON; raises :class:`InvalidEventError` when it is not."""
-        return _parse_json(self.body, f"message {self.id}", self.source)
+        return _parse_json(self.body, "message", self)
 
     def to_cloudevent(self) -> dict[str, Any]:
         """This message as a CloudEvents 1.0 JSON structure."""
@@ -218,7 +227,7 @@ class Record:
 
     def json(self) -> Any:
         """The data parsed as JSON; raises :class:`InvalidEventError` when it is not."""
-        return _parse_json(self.data, f"record {self.id}", self.source)
+        return _parse_json(self.data, "record", self)
 
     def to_cloudevent(self) -> dict[str, Any]:
         """This record as a CloudEvents 1.0 JSON structure."""
