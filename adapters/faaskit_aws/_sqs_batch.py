@@ -161,12 +161,11 @@ def sqs_batch(raw: Any, batch: Sequence[Any], careful: Careful) -> MessageBatch:
             body = record["body"]
             plain = (
                 type(message_id) is str
-                and type(body) is str
                 and message_id != ""
                 and not ('"TopicArn"' in body or "s3" in body)  # message._may_wrap(body)
             )
             if plain:
-                data = body.encode()
+                data = body.encode()  # and a body that is not text has no encode()
         except _ODD:
             plain = False
         if not plain:

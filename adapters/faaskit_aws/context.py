@@ -24,15 +24,6 @@ _new: Any = object.__new__
 _WritableContext = writable(Context)
 
 
-def _trace_id() -> str | None:
-    # Indexing skips Mapping.get's extra layer; the runtime client sets the variable for each
-    # invocation before calling the handler.
-    try:
-        return _environ["_X_AMZN_TRACE_ID"]
-    except KeyError:
-        return None
-
-
 _MEMORY: dict[Any, int | None] = {}
 
 
@@ -77,8 +68,13 @@ def from_lambda(lambda_context: Any, function_name: str) -> Context:
     ctx.region = _REGION
     ctx.memory_mb = _LATER
     ctx.deadline = _LATER
-    ctx.cold_start = bool(_cold) and take_cold_start()
-    ctx.trace_id = _trace_id()
+    ctx.cold_start = take_cold_start() if _cold else False
+    # The runtime client sets the variable for each invocation before calling the handler;
+    # indexing skips Mapping.get's extra layer.
+    try:
+        ctx.trace_id = _environ["_X_AMZN_TRACE_ID"]
+    except KeyError:
+        ctx.trace_id = None
     ctx.logger = None
     ctx.raw = lambda_context
     ctx.__class__ = Context
