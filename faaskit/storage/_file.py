@@ -16,7 +16,7 @@ import contextlib
 import datetime as _dt
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
@@ -59,7 +59,7 @@ def atomic_write(
     path: str, data: bytes | IO[bytes], tmp_dir: str, *, durable: bool
 ) -> os.stat_result:
     """Write ``data`` to ``path`` whole or not at all; the new file's ``stat``."""
-    fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix="put-")
+    fd, tmp = _temp_file(tmp_dir)
     try:
         with open(fd, "wb") as file:
             if isinstance(data, bytes):
@@ -78,6 +78,23 @@ def atomic_write(
     if durable:
         sync_directory(os.path.dirname(path))
     return stat
+
+
+_CREATE = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+)
+
+
+def _temp_file(tmp_dir: str) -> tuple[int, str]:
+    """A new empty file in ``tmp_dir`` with the permissions the umask gives new files
+    (``tempfile.mkstemp`` would make every object readable by its owner only).
+    """
+    while True:
+        tmp = os.path.join(tmp_dir, f"put-{secrets.token_hex(8)}")
+        try:
+            return os.open(tmp, _CREATE, 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def _rename(tmp: str, path: str, tmp_dir: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
@@ -126,6 +127,27 @@ def test_local_queue_keeps_order_until_acknowledged(tmp_path: Path) -> None:
     assert [m.text for m in reopened.messages()] == ["a", "c"]  # type: ignore[attr-defined]
     with pytest.raises(storage.InvalidStorageRequest):
         queue.delete("../escape")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_objects_and_messages_get_the_permissions_the_umask_gives(
+    tmp_path: Path, umask: int
+) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "q").mkdir()
+    previous = os.umask(umask)
+    try:
+        storage.blobs(f"file://{tmp_path}/b").put("k/report.txt", b"x")
+        storage.blobs(f"file://{tmp_path}/b").put("stream", io.BytesIO(b"y"))
+        storage.queues(f"file://{tmp_path}/q").send("hello")
+    finally:
+        os.umask(previous)
+    written = [tmp_path / "b" / "k" / "report.txt", tmp_path / "b" / "stream"]
+    written += [p for p in (tmp_path / "q").rglob("*") if p.is_file()]
+    assert len(written) >= 3
+    for path in written:
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask, path
 
 
 def test_metadata_of_an_object_edited_by_hand_is_ignored(tmp_path: Path) -> None:
