@@ -23,8 +23,8 @@ from typing import Any
 
 from faaskit._events import Message
 from faaskit.exceptions import BlobNotFound, InvalidStorageRequest, StorageError
+from faaskit.storage._atomic import atomic_write
 from faaskit.storage._base import AttributeValue, Body, QueueSender, check_attributes, encode_body
-from faaskit.storage._file import atomic_write
 
 __all__ = ["FileQueue", "queue_sender"]
 
