@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from faaskit.exceptions import ConfigurationError
-from faaskit.testing._common import body_bytes, iso, new_id, utcnow
+from faaskit.testing._common import body_bytes, iso, new_id, typed_json, utcnow
 
 __all__ = ["body_list", "servicebus_batch"]
-
-
-def _j(value: Any) -> dict[str, Any]:
-    return {"type": "json", "value": json.dumps(value)}
 
 
 def body_list(value: Any, name: str) -> list[Any]:
@@ -69,7 +64,7 @@ def servicebus_batch(
     user = dict(properties or {})
 
     def each(value: Any) -> dict[str, Any]:
-        return _j([value] * size)
+        return typed_json([value] * size)
 
     return {
         "binding": "serviceBusTrigger",
@@ -78,15 +73,15 @@ def servicebus_batch(
             "value": [base64.b64encode(body_bytes(b)).decode("ascii") for b in items],
         },
         "trigger_metadata": {
-            "MessageIdArray": _j(ids),
+            "MessageIdArray": typed_json(ids),
             "ContentTypeArray": each(content_type),
             "CorrelationIdArray": each(""),
             "DeliveryCountArray": each(delivery_count),
-            "SequenceNumberArray": _j(list(range(1, size + 1))),
+            "SequenceNumberArray": typed_json(list(range(1, size + 1))),
             "EnqueuedTimeUtcArray": each(iso(now)),
             "ExpiresAtUtcArray": each(iso(now + _dt.timedelta(days=14))),
             "LockedUntilArray": each(iso(now + _dt.timedelta(minutes=1))),
-            "LockTokenArray": _j([new_id() for _ in items]),
+            "LockTokenArray": typed_json([new_id() for _ in items]),
             "SessionIdArray": each(session_id),
             "SubjectArray": each(subject or ""),
             "ToArray": each(""),

@@ -19,11 +19,17 @@ __all__ = [
     "iso",
     "new_id",
     "set_path",
+    "typed_json",
     "utcnow",
 ]
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
+
+
+def typed_json(value: Any) -> dict[str, Any]:
+    """``value`` as the JSON-typed data the Functions host hands the Python worker."""
+    return {"type": "json", "value": json.dumps(value)}
 
 
 def new_id() -> str:

@@ -21,13 +21,17 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from faaskit.testing._azure_batch import body_list, servicebus_batch
-from faaskit.testing._common import body_bytes, iso, new_id, str_map, utcnow
+from faaskit.testing._azure_eventgrid import (
+    blob_created_cloudevent,
+    blob_created_eventgrid,
+    eventgrid,
+)
+from faaskit.testing._common import body_bytes, iso, new_id, str_map, typed_json, utcnow
 
 __all__ = [
     "blob",
@@ -44,15 +48,10 @@ __all__ = [
 ]
 
 ACCOUNT_URL = "http://127.0.0.1:10000/devstoreaccount1"
-_SUBSCRIPTION = "/subscriptions/00000000-0000-0000-0000-000000000000"
 
 
 def _s(value: Any) -> dict[str, Any]:
     return {"type": "string", "value": str(value)}
-
-
-def _j(value: Any) -> dict[str, Any]:
-    return {"type": "json", "value": json.dumps(value)}
 
 
 def _data(payload: bytes, kind: str = "string") -> dict[str, Any]:
@@ -121,7 +120,7 @@ def blob(
         "trigger_metadata": {
             "BlobTrigger": _s(f"{container}/{name}"),
             "Uri": _s(f"{ACCOUNT_URL}/{container}/{name}"),
-            "Properties": _j(
+            "Properties": typed_json(
                 {
                     "ContentLength": len(payload),
                     "ContentType": content_type,
@@ -130,7 +129,7 @@ def blob(
                     "LastModified": iso(None),
                 }
             ),
-            "Metadata": _j(dict(metadata or {})),
+            "Metadata": typed_json(dict(metadata or {})),
             "name": _s(name.rsplit("/", 1)[-1]),
         },
     }
@@ -146,7 +145,7 @@ def queue(
         "data": _data(body_bytes(body)),
         "trigger_metadata": {
             "Id": _s(id or new_id()),
-            "DequeueCount": _j(dequeue_count),
+            "DequeueCount": typed_json(dequeue_count),
             "ExpirationTime": _s((now + _dt.timedelta(days=7)).isoformat()),
             "InsertionTime": _s(now.isoformat()),
             "NextVisibleTime": _s((now + _dt.timedelta(minutes=10)).isoformat()),
@@ -187,8 +186,8 @@ def servicebus(
             "MessageId": _s(message_id or new_id().replace("-", "")),
             "ContentType": _s(content_type),
             "CorrelationId": _s(""),
-            "DeliveryCount": _j(delivery_count),
-            "SequenceNumber": _j(1),
+            "DeliveryCount": typed_json(delivery_count),
+            "SequenceNumber": typed_json(1),
             "EnqueuedTimeUtc": _s(iso(now)),
             "ExpiresAtUtc": _s(iso(now + _dt.timedelta(days=14))),
             "LockedUntil": _s(iso(now + _dt.timedelta(minutes=1))),
@@ -197,98 +196,10 @@ def servicebus(
             "Subject": _s(subject or ""),
             "To": _s(""),
             "ReplyTo": _s(""),
-            "UserProperties": _j(user),
-            "ApplicationProperties": _j(user),
+            "UserProperties": typed_json(user),
+            "ApplicationProperties": typed_json(user),
         },
     }
-
-
-def eventgrid(
-    data: Any = None,
-    *,
-    event_type: str = "Contoso.Orders.OrderPlaced",
-    subject: str = "orders/o-1001",
-    topic: str = f"{_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.EventGrid/topics/orders",
-) -> dict[str, Any]:
-    """An Event Grid trigger invocation, Event Grid schema (``azure.functions.EventGridEvent``)."""
-    event = {
-        "topic": topic,
-        "subject": subject,
-        "eventType": event_type,
-        "eventTime": iso(None),
-        "id": new_id(),
-        "data": {"order_id": "o-1001", "amount": 42} if data is None else data,
-        "dataVersion": "1.0",
-        "metadataVersion": "1",
-    }
-    return {"binding": "eventGridTrigger", "data": _j(event), "trigger_metadata": {}}
-
-
-def _storage_topic(account: str) -> str:
-    return (
-        f"{_SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/{account}"
-    )
-
-
-def _blob_event_type(action: str) -> str:
-    return (
-        "Microsoft.Storage.BlobDeleted" if action == "deleted" else "Microsoft.Storage.BlobCreated"
-    )
-
-
-def _blob_data(account: str, container: str, name: str, size: int, action: str) -> dict[str, Any]:
-    return {
-        "api": "DeleteBlob" if action == "deleted" else "PutBlob",
-        "clientRequestId": new_id(),
-        "requestId": new_id(),
-        "eTag": "0x8D4BCC2E4835CD0",
-        "contentType": "text/plain",
-        "contentLength": size,
-        "blobType": "BlockBlob",
-        "url": f"https://{account}.blob.core.windows.net/{container}/{name}",
-        "sequencer": "00000000000004420000000000028963",
-        "storageDiagnostics": {"batchId": new_id()},
-    }
-
-
-def blob_created_eventgrid(
-    container: str = "samples",
-    name: str = "uploads/example.txt",
-    *,
-    account: str = "mystorageaccount",
-    size: int = 1024,
-    action: str = "created",
-) -> dict[str, Any]:
-    """``Microsoft.Storage.BlobCreated`` (or ``BlobDeleted``) in the Event Grid schema."""
-    spec = eventgrid(
-        _blob_data(account, container, name, size, action),
-        event_type=_blob_event_type(action),
-        subject=f"/blobServices/default/containers/{container}/blobs/{name}",
-        topic=_storage_topic(account),
-    )
-    return spec
-
-
-def blob_created_cloudevent(
-    container: str = "samples",
-    name: str = "uploads/example.txt",
-    *,
-    account: str = "mystorageaccount",
-    size: int = 1024,
-    action: str = "created",
-) -> dict[str, Any]:
-    """``Microsoft.Storage.BlobCreated`` (or ``BlobDeleted``) in the CloudEvents 1.0 schema."""
-    event = {
-        "specversion": "1.0",
-        "type": _blob_event_type(action),
-        "source": _storage_topic(account),
-        "id": new_id(),
-        "time": iso(None),
-        "subject": f"/blobServices/default/containers/{container}/blobs/{name}",
-        "dataschema": "#",
-        "data": _blob_data(account, container, name, size, action),
-    }
-    return {"binding": "eventGridTrigger", "data": _j(event), "trigger_metadata": {}}
 
 
 def timer(
@@ -305,7 +216,7 @@ def timer(
         },
         "IsPastDue": past_due,
     }
-    return {"binding": "timerTrigger", "data": _j(info), "trigger_metadata": {}}
+    return {"binding": "timerTrigger", "data": typed_json(info), "trigger_metadata": {}}
 
 
 def eventhub(
@@ -330,7 +241,7 @@ def eventhub(
                 "value": [body_bytes(b).decode("utf-8", "replace") for b in bodies],
             },
             "trigger_metadata": {
-                "SystemPropertiesArray": _j(
+                "SystemPropertiesArray": typed_json(
                     [
                         {
                             "EnqueuedTimeUtc": now,
@@ -341,14 +252,14 @@ def eventhub(
                         for index in range(len(bodies))
                     ]
                 ),
-                "PartitionContext": _j({"EventHubName": "events", "PartitionId": "0"}),
+                "PartitionContext": typed_json({"EventHubName": "events", "PartitionId": "0"}),
             },
         }
     return {
         "binding": "eventHubTrigger",
         "data": _data(body_bytes(body)),
         "trigger_metadata": {
-            "SystemProperties": _j(
+            "SystemProperties": typed_json(
                 {
                     "x-opt-sequence-number": sequence_number,
                     "x-opt-offset": offset,
@@ -357,10 +268,10 @@ def eventhub(
                 }
             ),
             "EnqueuedTimeUtc": _s(now),
-            "SequenceNumber": _j(sequence_number),
+            "SequenceNumber": typed_json(sequence_number),
             "Offset": _s(offset),
             "PartitionKey": _s(partition_key),
-            "PropertiesArray": _j([dict(properties or {})]),
+            "PropertiesArray": typed_json([dict(properties or {})]),
         },
     }
 
@@ -372,4 +283,4 @@ def cosmos(documents: Sequence[Mapping[str, Any]] | None = None) -> dict[str, An
         if documents is not None
         else [{"id": "item-1", "name": "example", "_ts": int(utcnow().timestamp())}]
     )
-    return {"binding": "cosmosDBTrigger", "data": _j(docs), "trigger_metadata": {}}
+    return {"binding": "cosmosDBTrigger", "data": typed_json(docs), "trigger_metadata": {}}
