@@ -24,6 +24,7 @@ from faaskit.deploy._package import (
     copy_app,
     copy_package,
     copy_pure_distribution,
+    is_option,
     pip_install,
     requirement_name,
 )
@@ -121,14 +122,18 @@ def package(app: App, settings: Settings, zip_path: Path, *, workdir: Path,
         if not copy_pure_distribution(requirement, folder):
             pip_install([requirement], folder, platform=_PLATFORMS[settings.architecture],
                         python_version=version, extra_args=settings.pip_args)  # fmt: skip
+    # pip option lines (--index-url, -c, -f, ...) are kept as they are: only requirements
+    # of packages the Lambda runtime provides are left out
     wanted = [
         line for line in app.requirements
-        if settings.include_boto3 or requirement_name(line) not in _RUNTIME_PROVIDED
+        if settings.include_boto3 or is_option(line)
+        or requirement_name(line) not in _RUNTIME_PROVIDED
     ]  # fmt: skip
     if settings.include_boto3:
         wanted.append("boto3")
     pip_install(wanted, folder, platform=_PLATFORMS[settings.architecture],
-                python_version=version, extra_args=settings.pip_args)  # fmt: skip
+                python_version=version, extra_args=settings.pip_args, base=app.root,
+                workdir=workdir)  # fmt: skip
     write_zip(folder, zip_path)
     shutil.rmtree(folder)
 

@@ -13,13 +13,22 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from faaskit._triggers import Queue, Stream, Topic
 from faaskit.deploy._model import App, Settings, resource
 from faaskit.deploy._output import dump_json
-from faaskit.deploy._package import FAASKIT_REQUIREMENTS, copy_app, copy_package, requirement_name
+from faaskit.deploy._package import (
+    FAASKIT_REQUIREMENTS,
+    copy_app,
+    copy_package,
+    is_option,
+    map_option_paths,
+    map_requirement_path,
+    requirement_name,
+)
 from faaskit.exceptions import ConfigurationError
 from faaskit_azure._eventgrid import FILE as GRID_FILE
 from faaskit_azure._eventgrid import subscriptions
@@ -142,7 +151,14 @@ def host_json(app: App, settings: Settings) -> dict[str, Any]:
     }
 
 
-def _requirements(app: App) -> str:
+def _requirements(app: App, project: Path | None = None) -> str:
+    """The project's ``requirements.txt``: what the entry point needs, then the app's lines
+    (pip options such as ``--index-url`` or ``-c constraints.txt`` copied as they are; pip reads
+    their relative paths from the project root, which holds the copied app files).
+
+    A ``-c``/``-f`` path or a path requirement that the project would not hold (outside the
+    app folder, or not copied into ``project``) is refused.
+    """
     lines = ["azure-functions", *FAASKIT_REQUIREMENTS]
     kinds = {resource(url).kind for fn in app.functions for url in (*fn.reads, *fn.writes)}
     if "bucket" in kinds:
@@ -150,8 +166,37 @@ def _requirements(app: App) -> str:
     if "queue" in kinds:
         lines.append("azure-storage-queue")
     names = {requirement_name(line) for line in lines}
-    lines += [line for line in app.requirements if requirement_name(line) not in names]
+    for line in app.requirements:
+        check = partial(_in_project, app, project, line)
+        if is_option(line):
+            map_option_paths(line, check)
+            lines.append(line)
+        elif requirement_name(line) not in names:
+            map_requirement_path(line, check)
+            lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def _in_project(app: App, project: Path | None, line: str, path: str) -> str:
+    """``path`` (relative to the app root) when the generated project holds it."""
+    rel: Path | None = None
+    if not Path(path).is_absolute():
+        full = (app.root / path).resolve()
+        if full.is_relative_to(app.root.resolve()):
+            rel = full.relative_to(app.root.resolve())
+    copied = rel is not None and (
+        (project / rel).exists()
+        if project is not None
+        else not app.include or (bool(rel.parts) and rel.parts[0] in app.include)
+    )
+    if not copied:
+        raise ConfigurationError(
+            f"requirements line {line!r}: {path!r} would not be inside the generated Azure "
+            "Functions project (the remote build runs pip there); use a path inside the "
+            + ("app package " + repr(app.include[0]) if app.include else "app folder")
+            + " or a URL"
+        )
+    return path
 
 
 def build(app: App, settings: Settings, out: Path, *, workdir: Path,
@@ -174,7 +219,7 @@ def build(app: App, settings: Settings, out: Path, *, workdir: Path,
     texts = {
         "function_app.py": function_app_source(app, settings),
         "host.json": dump_json(host_json(app, settings)),
-        "requirements.txt": _requirements(app),
+        "requirements.txt": _requirements(app, out),
         "local.settings.json": dump_json({"IsEncrypted": False, "Values": settings_values}),
         ".funcignore": "\n".join(_FUNCIGNORE) + "\n",
     }

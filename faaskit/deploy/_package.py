@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib.metadata as metadata
 import importlib.util
 import re
+import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from faaskit.deploy._model import App
@@ -19,6 +21,11 @@ __all__ = [
     "copy_app",
     "copy_package",
     "copy_pure_distribution",
+    "is_editable",
+    "is_option",
+    "is_url",
+    "map_option_paths",
+    "map_requirement_path",
     "pip_install",
     "requirement_name",
 ]
@@ -44,10 +51,97 @@ _SKIP_SUFFIXES = (".pyc", ".pyo", ".egg-info")
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
+# pip options whose value is a file or folder (relative to the requirements file holding them)
+_PATH_OPTIONS = ("-c", "--constraint", "-f", "--find-links")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # two letters at least: not a drive letter
+_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar")
+_EXTRAS = re.compile(r"\[[^\]]*\]$")
+_LINE_OPTION = re.compile(r"\s--?[A-Za-z]")
+
+
 def requirement_name(line: str) -> str:
-    """The normalised project name of a requirement line (``boto3>=1.28`` -> ``boto3``)."""
+    """The normalised project name of a requirement line (``boto3>=1.28`` -> ``boto3``); empty
+    for a pip option line (``--index-url URL``) and a path requirement (``./wheels/x.whl``).
+    """
+    if is_option(line) or map_requirement_path(line, lambda path: path) is not None:
+        return ""
     found = _NAME.match(line)
     return re.sub(r"[-_.]+", "-", found.group(1)).lower() if found else ""
+
+
+def is_option(line: str) -> bool:
+    """Whether a requirements-file line is a pip option (``--index-url URL``, ``-c file``)
+    rather than a requirement (which may carry per-line options such as ``--hash``).
+    """
+    return line.lstrip().startswith("-")
+
+
+def is_editable(line: str) -> bool:
+    """Whether a requirements-file line is ``-e``/``--editable`` (not shippable)."""
+    token = line.lstrip()
+    return token.startswith(("--editable", "-e")) and not token.startswith("--editable-")
+
+
+def is_url(value: str) -> bool:
+    """Whether a requirements-file value is a URL (``https://``, ``file:``), not a path."""
+    return bool(_SCHEME.match(value))
+
+
+def _split(line: str) -> list[str]:
+    try:
+        return shlex.split(line)
+    except ValueError as exc:
+        raise ConfigurationError(f"cannot read the requirements line {line!r}: {exc}") from exc
+
+
+def map_option_paths(line: str, change: Callable[[str], str]) -> str:
+    """``line`` with each local path given to ``-c/--constraint`` or ``-f/--find-links``
+    (URLs left alone) replaced by ``change(path)``; the line itself when nothing changed.
+    """
+    tokens = _split(line)
+    out: list[str] = []
+    changed = False
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        option, value, joiner = "", "", ""
+        if token in _PATH_OPTIONS and index < len(tokens):
+            option, value, joiner = token, tokens[index], " "
+            index += 1
+        elif token.startswith(("--constraint=", "--find-links=")):
+            option, _, value = token.partition("=")
+            joiner = "="
+        elif token[:2] in ("-c", "-f") and len(token) > 2 and not token.startswith("--"):
+            option, value = token[:2], token[2:]
+        if not option:
+            out.append(token)
+            continue
+        new = value if is_url(value) else change(value)
+        changed = changed or new != value
+        out.extend([option, new] if joiner == " " else [f"{option}{joiner}{new}"])
+    return shlex.join(out) if changed else line
+
+
+def map_requirement_path(line: str, change: Callable[[str], str]) -> str | None:
+    """For a requirement naming a local path (``./libs/pkg``, ``../x.whl``, ``dist/y.tar.gz``,
+    extras and markers allowed) the line with that path replaced by ``change(path)``; None for
+    any other line (names, URLs, options).
+    """
+    if is_option(line):
+        return None
+    stripped = line.strip()
+    found = re.match(r"[^\s;]+", stripped)
+    if not found:
+        return None
+    first = found.group(0)
+    path = _EXTRAS.sub("", first)
+    if is_url(path) or "@" in path:
+        return None
+    looks = path.startswith((".", "/", "~")) or "/" in path or "\\" in path
+    if not (looks or path.lower().endswith(_ARCHIVES)):
+        return None
+    return change(path) + first[len(path) :] + stripped[len(first) :]
 
 
 def _wanted(path: Path, root: Path, skip: Iterable[Path]) -> bool:
@@ -112,6 +206,11 @@ def copy_pure_distribution(requirement: str, target: Path) -> bool:
     return True
 
 
+def _installs(line: str) -> bool:
+    """Whether a requirements line names something to install (a requirement, or ``-r URL``)."""
+    return not is_option(line) or line.lstrip().startswith(("-r", "--requirement"))
+
+
 def pip_install(
     requirements: Iterable[str],
     target: Path,
@@ -119,19 +218,47 @@ def pip_install(
     platform: str,
     python_version: str,
     extra_args: Iterable[str] = (),
+    base: Path | None = None,
+    workdir: Path | None = None,
 ) -> None:
-    """``pip install --target`` the requirements as binary wheels built for ``platform``."""
-    wanted = list(requirements)
-    if not wanted:
+    """``pip install --target`` the requirements as binary wheels built for ``platform``.
+
+    ``requirements`` are requirements-file lines: pip option lines (``--index-url URL``,
+    ``-c constraints.txt``, ``-f wheels/``) become pip arguments placed before the
+    requirements, local paths (of ``-c``/``-f`` and of path requirements) are resolved against
+    ``base``, and requirements with per-line options (``pkg==1.0 --hash=sha256:...``) are
+    handed to pip in a requirements file written in ``workdir`` (a temporary folder otherwise).
+    """
+    lines = list(requirements)
+    if not any(_installs(line) for line in lines):
         return
-    command = [
-        sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-        "--no-compile", "--target", str(target), "--platform", platform,
-        "--python-version", python_version, "--implementation", "cp",
-        "--only-binary=:all:", "--upgrade", *extra_args, *wanted,
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+
+    def absolute(path: str) -> str:
+        return path if base is None or is_url(path) else str((base / path).resolve())
+
+    options: list[str] = []
+    wanted: list[str] = []
+    for line in lines:
+        if is_option(line):
+            options += _split(map_option_paths(line, absolute))
+        else:
+            wanted.append(map_requirement_path(line, absolute) or line.strip())
+    as_file = any(_LINE_OPTION.search(line) for line in wanted)
+    with tempfile.TemporaryDirectory(prefix="faaskit-pip-", dir=workdir) as scratch:
+        if as_file:
+            listed = Path(scratch) / "requirements.txt"
+            listed.write_text("".join(f"{line}\n" for line in wanted), encoding="utf-8")
+            given = ["-r", str(listed)]
+        else:
+            given = wanted
+        command = [
+            sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+            "--no-compile", "--target", str(target), "--platform", platform,
+            "--python-version", python_version, "--implementation", "cp",
+            "--only-binary=:all:", "--upgrade", *extra_args, *options, *given,
+        ]  # fmt: skip
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
         raise ConfigurationError(
-            f"pip could not install {wanted} for {platform}:\n{done.stderr.strip()}"
+            f"pip could not install {lines} for {platform}:\n{done.stderr.strip()}"
         )
