@@ -7,6 +7,7 @@ the first failure is raised after the rest have run (platforms that retry whole 
 from __future__ import annotations
 
 from collections.abc import Generator, Sequence
+from operator import length_hint
 from typing import Any
 
 import attrs
@@ -45,16 +46,20 @@ def run_batch(
     trigger = handler.trigger
     if trigger is not None and (trigger.kind != kind or getattr(trigger, "batch", False)):
         return _run_plan(handler, batch, ctx, report)
+    if type(items) is not list and type(items) is not tuple:
+        return _run_plan(handler, batch, ctx, report)
     func = handler.func
     failed: list[int] = []
     first: BaseException | None = None
-    for item in items:
+    remaining = iter(items)
+    for item in remaining:
         try:
             func(item, ctx)
         except Exception as error:
             ctx.log.error("handler %s failed on %s", handler.name, item.id, exc_info=error)
             first = first or error
-            failed.append(next(i for i, one in enumerate(items) if one is item))
+            # The item's own position (the same item may be listed twice).
+            failed.append(len(items) - length_hint(remaining) - 1)
             if ordered:
                 break
     if first is not None and not report:

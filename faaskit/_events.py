@@ -33,7 +33,11 @@ _SNIFFED = frozenset(b"\x00\xef\xfe\xff")
 def _parse_json(data: bytes, what: str, event: Message | Record) -> Any:
     try:
         if data and data[0] not in _SNIFFED and (len(data) < 2 or data[1]):
-            return _json.loads(data.decode("utf-8", "surrogatepass"))
+            try:
+                text: Any = data.decode("utf-8", "surrogatepass")
+            except AttributeError:  # str or memoryview: as json.loads takes (or refuses) it
+                text = data
+            return _json.loads(text)
         return _json.loads(data)
     except ValueError as exc:
         raise InvalidEventError(

@@ -11,12 +11,17 @@ value malformed raises the decoder's typed error at that first read. Instances b
 
 from __future__ import annotations
 
+from _thread import allocate_lock
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 __all__ = ["Deferred", "Pending", "deferrable"]
 
 T = TypeVar("T")
+
+# Held only to store a resolved value, so that threads reading a field at once all get the
+# value the first of them stored (the threading module is not loaded for it).
+_settle = allocate_lock()
 
 
 class Pending:
@@ -46,7 +51,12 @@ class Deferred:
         value = self._get(instance)
         if isinstance(value, Pending):
             value = value.resolve(instance, self.name)
-            self._set(instance, value)
+            with _settle:
+                kept = self._get(instance)
+                if isinstance(kept, Pending):
+                    self._set(instance, value)
+                else:
+                    value = kept
         return value
 
     def __set__(self, instance: Any, value: Any) -> None:
