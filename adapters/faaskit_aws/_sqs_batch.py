@@ -4,8 +4,9 @@ Most records have the documented shape and a plain body (nothing to unwrap). For
 id and the body are read up front; the :class:`~faaskit.Message` is filled in through its
 writable twin (:func:`faaskit._fast.writable`) and its metadata fields (attributes, receive
 count, send time, queue, group) are left pending (:mod:`faaskit._lazy`): :class:`SqsFields`
-decodes each on first read, and hands a value it cannot take to the careful decoder, which
-gives the same value or the typed error naming the field (``Records[3].attributes...``). Any
+decodes each on first read, and hands a value it cannot take to the careful decoding of that
+field alone (as the careful decoder reads it), which gives the same value or the typed error
+naming the field (``Records[3].attributes...``); other fields play no part. Any
 other record (id or body missing or of another type, an SNS envelope or S3 notification in the
 body) goes to the careful decoder at once. Both paths give equal messages for the same record.
 Payload format: https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html
