@@ -18,7 +18,6 @@ import datetime as _dt
 from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
-from weakref import ref as _ref
 
 from faaskit._events import BatchEntry, Message, MessageBatch
 from faaskit._fast import writable
@@ -63,7 +62,7 @@ def _queue(record: Any, arn: Any) -> tuple[str | None, bool]:
     return known
 
 
-def _attributes(fields: SqsFields, message: Any, record: Any) -> Mapping[str, Any]:
+def _attributes(fields: SqsFields, record: Any) -> Mapping[str, Any]:
     attributes = record["messageAttributes"]
     if type(attributes) is not dict:
         if attributes is None:
@@ -71,17 +70,17 @@ def _attributes(fields: SqsFields, message: Any, record: Any) -> Mapping[str, An
         raise TypeError
     if not attributes:
         return _EMPTY
-    return Attributes(attributes, sqs_attribute, "sqs", _Where(fields, message))
+    return Attributes(attributes, sqs_attribute, "sqs", _Where(fields, record))
 
 
-def _delivery_count(fields: SqsFields, message: Any, record: Any) -> int:
+def _delivery_count(fields: SqsFields, record: Any) -> int:
     count = record["attributes"]["ApproximateReceiveCount"]
     if type(count) is str and count.isascii() and count.isdigit():
         return int(count)
     raise ValueError(count)
 
 
-def _enqueued_at(fields: SqsFields, message: Any, record: Any) -> _dt.datetime:
+def _enqueued_at(fields: SqsFields, record: Any) -> _dt.datetime:
     sent = record["attributes"]["SentTimestamp"]
     if type(sent) is str and sent.isascii() and sent.isdigit():
         value = int(sent)
@@ -90,21 +89,21 @@ def _enqueued_at(fields: SqsFields, message: Any, record: Any) -> _dt.datetime:
     raise ValueError(sent)  # exact only on the careful path
 
 
-def _source(fields: SqsFields, message: Any, record: Any) -> str | None:
+def _source(fields: SqsFields, record: Any) -> str | None:
     arn = record["eventSourceARN"]
     if type(arn) is str:
         return (_QUEUES.get(arn) or _queue(record, arn))[0]
     raise TypeError
 
 
-def _group_id(fields: SqsFields, message: Any, record: Any) -> str | None:
+def _group_id(fields: SqsFields, record: Any) -> str | None:
     group = record["attributes"].get("MessageGroupId")
     if group is None or type(group) is str:
         return group
     raise TypeError
 
 
-_DECODE: dict[str, Callable[[SqsFields, Any, Any], Any]] = {
+_DECODE: dict[str, Callable[[SqsFields, Any], Any]] = {
     "attributes": _attributes,
     "delivery_count": _delivery_count,
     "enqueued_at": _enqueued_at,
@@ -114,22 +113,18 @@ _DECODE: dict[str, Callable[[SqsFields, Any, Any], Any]] = {
 
 
 class _Where:
-    """The payload path of the attributes of a plain message, found when an error names it
+    """The payload path of the attributes of a plain record, found when an error names it
     (and fixed when pickled or copied).
     """
 
-    __slots__ = ("fields", "message", "record")
+    __slots__ = ("fields", "record")
 
-    def __init__(self, fields: SqsFields, message: Any) -> None:
+    def __init__(self, fields: SqsFields, record: Any) -> None:
         self.fields = fields
-        self.message = _ref(message)  # weakly: the message holds the attributes
-        self.record = message.raw
+        self.record = record
 
     def __call__(self) -> str:
-        message = self.message()
-        fields = self.fields
-        index = _position(fields.records, self.record) if message is None else fields.index(message)
-        return f"Records[{index}].messageAttributes"
+        return f"Records[{_position(self.fields.records, self.record)}].messageAttributes"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return str, (self(),)
@@ -138,35 +133,19 @@ class _Where:
 class SqsFields(Pending):
     """The pending metadata of the plain messages of one SQS delivery."""
 
-    __slots__ = ("_careful", "batch", "records")
+    __slots__ = ("_careful", "records")
 
     def __init__(self, records: Sequence[Any], careful: Careful) -> None:
         self.records = records
         self._careful = careful
-        self.batch: Callable[[], MessageBatch | None] = _none
 
     def resolve(self, instance: Any, name: str) -> Any:
         record = instance.raw
         try:
-            return _DECODE[name](self, instance, record)
+            return _DECODE[name](self, record)
         except _ODD:
             pass
-        return _careful_field(record, self.index(instance), name)
-
-    def index(self, message: Any) -> int:
-        """The position of the record of ``message`` in the delivery."""
-        record = message.raw
-        found = [i for i, item in enumerate(self.records) if item is record]
-        batch = self.batch() if len(found) > 1 else None
-        if batch is not None:  # the same record object more than once: find the message
-            if batch.entries:
-                return next(i for i, one in enumerate(batch.entries) if one.item is message)
-            return next(i for i, one in enumerate(batch.messages) if one is message)
-        return found[0]
-
-
-def _none() -> None:
-    return None
+        return _careful_field(record, _position(self.records, record), name)
 
 
 def _careful_field(record: Any, index: int, name: str) -> Any:
@@ -261,6 +240,4 @@ def sqs_batch(raw: Any, batch: Sequence[Any], careful: Careful) -> MessageBatch:
     made.raw = raw
     made.entries = entries or ()
     made.__class__ = MessageBatch
-    if fields is not None:
-        fields.batch = _ref(made)  # weakly: its messages hold the fields
     return made  # type: ignore[no-any-return]
