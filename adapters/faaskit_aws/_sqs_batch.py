@@ -26,7 +26,7 @@ from faaskit_aws._attributes import Attributes, sqs_attribute
 from faaskit_aws._attributes import attributes as attributes_of
 from faaskit_aws._fields import arn_name, epoch, invalid, number, optional
 
-__all__ = ["SqsFields", "sqs_batch"]
+__all__ = ["METADATA", "SqsFields", "careful_field", "sqs_batch"]
 
 Careful = Callable[[Any, int, str], "tuple[BatchEntry, Message | None]"]
 
@@ -110,6 +110,8 @@ _DECODE: dict[str, Callable[[SqsFields, Any], Any]] = {
     "source": _source,
     "group_id": _group_id,
 }
+METADATA = tuple(_DECODE)
+"""The Message fields an SQS record's metadata gives."""
 
 
 class _Where:
@@ -133,11 +135,10 @@ class _Where:
 class SqsFields(Pending):
     """The pending metadata of the plain messages of one SQS delivery."""
 
-    __slots__ = ("_careful", "records")
+    __slots__ = ("records",)
 
-    def __init__(self, records: Sequence[Any], careful: Careful) -> None:
+    def __init__(self, records: Sequence[Any]) -> None:
         self.records = records
-        self._careful = careful
 
     def resolve(self, instance: Any, name: str) -> Any:
         record = instance.raw
@@ -145,12 +146,13 @@ class SqsFields(Pending):
             return _DECODE[name](self, record)
         except _ODD:
             pass
-        return _careful_field(record, _position(self.records, record), name)
+        return careful_field(record, _position(self.records, record), name)
 
 
-def _careful_field(record: Any, index: int, name: str) -> Any:
-    """Field ``name`` of a plain record as the careful decoder (``message._sqs_entry``) reads
-    it, or its typed error; other fields, malformed or not, play no part.
+def careful_field(record: Any, index: int, name: str) -> Any:
+    """Metadata field ``name`` of record ``index``, every value checked, or the typed error
+    naming it; other fields, malformed or not, play no part (``message._sqs_entry`` reads each
+    field through it).
     """
     path = f"Records[{index}]"
     if not isinstance(record, Mapping):
@@ -214,10 +216,9 @@ def sqs_batch(raw: Any, batch: Sequence[Any], careful: Careful) -> MessageBatch:
             if decoded is not None:
                 messages.append(decoded)
             continue
-        if fields is None:  # SqsFields(batch, careful), inlined
+        if fields is None:  # SqsFields(batch), inlined
             fields = _new(SqsFields)
             fields.records = batch
-            fields._careful = careful
         message = _new(_WritableMessage)
         message.id = message_id
         message.body = data

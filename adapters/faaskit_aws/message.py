@@ -33,20 +33,18 @@ from typing import Any
 from faaskit._context import Context
 from faaskit._events import BatchEntry, BatchResult, Message, MessageBatch
 from faaskit.exceptions import InvalidEventError
-from faaskit_aws._attributes import Attributes, sns_attribute, sqs_attribute
+from faaskit_aws._attributes import Attributes, sns_attribute
 from faaskit_aws._attributes import attributes as attributes_of
 from faaskit_aws._fields import (
     arn_name,
-    epoch,
     first_record,
     invalid,
     iso_time,
-    number,
     optional,
     records,
     require,
 )
-from faaskit_aws._sqs_batch import sqs_batch
+from faaskit_aws._sqs_batch import METADATA, careful_field, sqs_batch
 
 __all__ = ["DECODERS", "SNS", "SQS", "Attributes"]
 
@@ -106,24 +104,9 @@ def _sqs_entry(record: Any, index: int, source: str) -> tuple[BatchEntry, Messag
         raise invalid(source, f"{path}.messageId", "is missing, so it cannot be reported")
     try:
         body = require(record, "body", str, source, path)
-        system = optional(record, "attributes", Mapping, source, path) or {}
-        spath = f"{path}.attributes"
-        count = optional(system, "ApproximateReceiveCount", (str, int), source, spath)
         data = _json_body(body)
-        message = Message(
-            id=message_id,
-            body=body.encode("utf-8"),
-            attributes=attributes_of(record, "messageAttributes", sqs_attribute, source, path),
-            delivery_count=None
-            if count is None
-            else int(number(str(count), source, f"{spath}.ApproximateReceiveCount")),
-            enqueued_at=epoch(
-                system.get("SentTimestamp"), source, f"{spath}.SentTimestamp", unit=1000
-            ),
-            source=arn_name(record.get("eventSourceARN")),
-            group_id=optional(system, "MessageGroupId", str, source, spath),
-            raw=record,
-        )
+        metadata = {name: careful_field(record, index, name) for name in METADATA}
+        message = Message(id=message_id, body=body.encode("utf-8"), raw=record, **metadata)
         if _is_sns_envelope(data):
             message, data = _from_envelope(message, data, source, f"{path}.body")
         events = _contents(message, data, source, f"{path}.body")
