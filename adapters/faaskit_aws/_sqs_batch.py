@@ -192,7 +192,8 @@ def sqs_batch(raw: Any, batch: Sequence[Any], careful: Careful) -> MessageBatch:
     """
     messages: list[Any] = []
     entries: list[BatchEntry] | None = None
-    fields: Any = None
+    fields: Any = _new(SqsFields)  # SqsFields(batch), inlined
+    fields.records = batch
     for record in batch:
         try:
             message_id = record["messageId"]
@@ -216,9 +217,6 @@ def sqs_batch(raw: Any, batch: Sequence[Any], careful: Careful) -> MessageBatch:
             if decoded is not None:
                 messages.append(decoded)
             continue
-        if fields is None:  # SqsFields(batch), inlined
-            fields = _new(SqsFields)
-            fields.records = batch
         message = _new(_WritableMessage)
         message.id = message_id
         message.body = data
