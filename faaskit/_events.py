@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json as _json
 from collections.abc import Mapping, Sequence
 from typing import IO, Any
@@ -125,9 +126,11 @@ class Message:
     group_id: str | None = None
     raw: Any = attrs.field(default=None, eq=False, repr=False)
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
-        """The body decoded as UTF-8 (invalid bytes replaced)."""
+        """The body decoded as UTF-8 (invalid bytes replaced); kept in a slot once read, or
+        filled in by an adapter that already holds the text.
+        """
         return self.body.decode("utf-8", "replace")
 
     def json(self) -> Any:

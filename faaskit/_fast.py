@@ -28,7 +28,8 @@ def writable(cls: type[T]) -> type[T]:
     """The writable twin of the frozen slotted attrs class ``cls`` (see the module docstring).
 
     Whoever builds through it must store every field, defaults included (an unset slot
-    raises on read), then assign ``__class__ = cls``.
+    raises on read), then assign ``__class__ = cls``. The slot of a ``functools.cached_property``
+    may be stored too (its value, already known) or left for its first read.
     """
     for field in attrs.fields(cls):  # type: ignore[arg-type]
         if not field.init or field.validator is not None or field.converter is not None:

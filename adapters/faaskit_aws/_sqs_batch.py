@@ -227,6 +227,7 @@ def sqs_batch(raw: Any, batch: Sequence[Any], careful: Careful) -> MessageBatch:
         message.subject = None
         message.group_id = fields
         message.raw = record
+        message.text = body  # what Message.text would decode from the body
         message.__class__ = Message
         messages.append(message)
         if entries is not None:

@@ -168,6 +168,7 @@ def test_fast_and_careful_paths_build_equal_messages(specs: list[dict[str, Any]]
     for index, (message, raw) in enumerate(zip(batch.messages, raws, strict=True)):
         expected = careful(raw, index)
         assert message == expected
+        assert message.text == expected.text == raw["body"]
         assert dict(message.attributes) == dict(expected.attributes)
         assert message.raw is raw
 

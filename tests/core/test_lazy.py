@@ -132,3 +132,16 @@ def test_message_metadata_fields_are_deferrable() -> None:
     assert names == {"attributes", "delivery_count", "enqueued_at", "source", "group_id"}
     message = Message(id="m", body=b"x", delivery_count=2)
     assert message.delivery_count == 2 and message.attributes == {}
+
+
+def test_message_text_is_decoded_once_and_follows_the_body() -> None:
+    message = Message(id="m", body="héllo \xff".encode("latin-1"))
+    assert "text" not in {field.name for field in attrs.fields(Message)}
+    first = message.text
+    assert first == message.body.decode("utf-8", "replace") and message.text is first
+    changed = attrs.evolve(message, body=b"other")
+    assert changed.text == "other" and message.text is first
+    for copied in (pickle.loads(pickle.dumps(message)), copy.copy(message)):
+        assert copied.text == first and copied == message
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        message.text = "x"  # type: ignore[misc]
