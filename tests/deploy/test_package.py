@@ -4,8 +4,6 @@ boto3 left out unless asked for, and byte-identical for the same inputs.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import subprocess
@@ -18,37 +16,17 @@ from typing import Any
 import pytest
 
 from faaskit.deploy import Settings, build
-from tests.deploy.helpers import ROOT
+from tests.deploy.helpers import ROOT, write_wheel
 
 HELLO = ROOT / "samples" / "hello_http" / "app.py"
-
-
-def _wheel(folder: Path, name: str, version: str = "1.0") -> None:
-    """Write a minimal pure-Python wheel for ``name`` into ``folder``."""
-    dist = f"{name}-{version}.dist-info"
-    files = {
-        f"{name}/__init__.py": f"NAME = {name!r}\n".encode(),
-        f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
-        f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-        b"Tag: py3-none-any\n",
-    }
-    record = []
-    for path, data in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{path},sha256={digest},{len(data)}")
-    record.append(f"{dist}/RECORD,,")
-    files[f"{dist}/RECORD"] = ("\n".join(record) + "\n").encode()
-    with zipfile.ZipFile(folder / f"{name}-{version}-py3-none-any.whl", "w") as whl:
-        for path, data in files.items():
-            whl.writestr(path, data)
 
 
 @pytest.fixture
 def app_with_requirements(tmp_path: Path) -> tuple[Path, Settings]:
     wheels = tmp_path / "wheels"
     wheels.mkdir()
-    _wheel(wheels, "tinydep")
-    _wheel(wheels, "boto3", "9.9")
+    write_wheel(wheels, "tinydep")
+    write_wheel(wheels, "boto3", "9.9")
     app = tmp_path / "svc"
     app.mkdir()
     (app / "app.py").write_text(HELLO.read_text(encoding="utf-8"), encoding="utf-8")

@@ -6,7 +6,6 @@ Everything runs offline: the wheels are written by hand into ``tmp_path``.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import subprocess
 import zipfile
@@ -17,32 +16,9 @@ import pytest
 
 from faaskit.deploy import build, load_app
 from faaskit.exceptions import ConfigurationError
-from tests.deploy.helpers import ROOT
+from tests.deploy.helpers import ROOT, write_wheel
 
 HELLO = ROOT / "samples" / "hello_http" / "app.py"
-
-
-def _wheel(folder: Path, name: str, version: str = "1.0") -> Path:
-    """Write a minimal pure-Python wheel for ``name`` into ``folder``; returns its path."""
-    dist = f"{name}-{version}.dist-info"
-    files = {
-        f"{name}/__init__.py": f"VERSION = {version!r}\n".encode(),
-        f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
-        f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-        b"Tag: py3-none-any\n",
-    }
-    record = []
-    for path, data in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{path},sha256={digest},{len(data)}")
-    record.append(f"{dist}/RECORD,,")
-    files[f"{dist}/RECORD"] = ("\n".join(record) + "\n").encode()
-    folder.mkdir(parents=True, exist_ok=True)
-    wheel = folder / f"{name}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as whl:
-        for path, data in files.items():
-            whl.writestr(path, data)
-    return wheel
 
 
 def _app(tmp_path: Path, requirements: str, files: dict[str, str] | None = None) -> Path:
@@ -147,8 +123,8 @@ def test_find_links_and_no_index_lines_reach_pip(
 ) -> None:
     import faaskit.deploy._package as package
 
-    _wheel(tmp_path / "svc" / "wheels", "tinydep")
-    _wheel(tmp_path / "svc" / "wheels", "boto3", "9.9")
+    write_wheel(tmp_path / "svc" / "wheels", "tinydep")
+    write_wheel(tmp_path / "svc" / "wheels", "boto3", "9.9")
     app = _app(tmp_path, "--no-index\n--find-links wheels\nboto3>=1.28\ntinydep\n")
     seen: list[list[str]] = []
     real = subprocess.run
@@ -172,7 +148,7 @@ def test_find_links_and_no_index_lines_reach_pip(
 
 def test_index_url_line_reaches_pip(tmp_path: Path) -> None:
     index = tmp_path / "index"
-    wheel = _wheel(index / "tinydep", "tinydep", "1.5")
+    wheel = write_wheel(index / "tinydep", "tinydep", "1.5")
     (index / "tinydep" / "index.html").write_text(f'<a href="{wheel.name}">{wheel.name}</a>\n')
     app = _app(tmp_path, f"-i {index.as_uri()}\ntinydep\n")
     build(str(app), target="aws", out=tmp_path / "out")
@@ -184,8 +160,8 @@ def test_constraints_file_from_an_included_file_is_honoured(
     tmp_path: Path, pin: str, version: str
 ) -> None:
     wheels = tmp_path / "svc" / "wheels"
-    _wheel(wheels, "tinydep", "1.0")
-    _wheel(wheels, "tinydep", "2.0")
+    write_wheel(wheels, "tinydep", "1.0")
+    write_wheel(wheels, "tinydep", "2.0")
     app = _app(
         tmp_path,
         "--no-index\n-f wheels\n-r reqs/base.txt\n",
@@ -198,7 +174,7 @@ def test_constraints_file_from_an_included_file_is_honoured(
 
 
 def test_hashed_requirements_are_checked_by_pip(tmp_path: Path) -> None:
-    wheel = _wheel(tmp_path / "svc" / "wheels", "tinydep")
+    wheel = write_wheel(tmp_path / "svc" / "wheels", "tinydep")
     good = hashlib.sha256(wheel.read_bytes()).hexdigest()
     app = _app(tmp_path, f"--no-index\n-f wheels\ntinydep==1.0 \\\n    --hash=sha256:{good}\n")
     build(str(app), target="aws", out=tmp_path / "one")
@@ -212,7 +188,7 @@ def test_hashed_requirements_are_checked_by_pip(tmp_path: Path) -> None:
 def test_wheel_path_requirement_is_resolved_against_the_app_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _wheel(tmp_path / "svc" / "wheels", "tinydep")
+    write_wheel(tmp_path / "svc" / "wheels", "tinydep")
     app = _app(tmp_path, "--no-index\n./wheels/tinydep-1.0-py3-none-any.whl\n")
     monkeypatch.chdir(tmp_path)
     build(str(app), target="aws", out=tmp_path / "out")
@@ -223,7 +199,7 @@ def test_wheel_path_requirement_is_resolved_against_the_app_root(
 
 
 def test_azure_requirements_carry_the_option_lines(tmp_path: Path) -> None:
-    _wheel(tmp_path / "svc" / "wheels", "tinydep")
+    write_wheel(tmp_path / "svc" / "wheels", "tinydep")
     app = _app(
         tmp_path,
         "--index-url https://mirror.example/simple\n"
