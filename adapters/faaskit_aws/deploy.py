@@ -21,6 +21,7 @@ from faaskit.deploy._model import App, Function, Settings, logical_id, resource
 from faaskit.deploy._output import dump_yaml, write_zip
 from faaskit.deploy._package import (
     FAASKIT_REQUIREMENTS,
+    checks_hashes,
     copy_app,
     copy_package,
     copy_pure_distribution,
@@ -129,11 +130,16 @@ def package(app: App, settings: Settings, zip_path: Path, *, workdir: Path,
         if settings.include_boto3 or is_option(line)
         or requirement_name(line) not in _RUNTIME_PROVIDED
     ]  # fmt: skip
-    if settings.include_boto3:
+    # In hash-checking mode pip refuses a requirement without hashes: boto3 goes on its own.
+    alone = settings.include_boto3 and checks_hashes(wanted)
+    if settings.include_boto3 and not alone:
         wanted.append("boto3")
     pip_install(wanted, folder, platform=_PLATFORMS[settings.architecture],
                 python_version=version, extra_args=settings.pip_args, base=app.root,
                 workdir=workdir)  # fmt: skip
+    if alone:
+        pip_install(["boto3"], folder, platform=_PLATFORMS[settings.architecture],
+                    python_version=version, extra_args=settings.pip_args)  # fmt: skip
     write_zip(folder, zip_path)
     shutil.rmtree(folder)
 

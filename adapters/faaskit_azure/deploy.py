@@ -22,6 +22,7 @@ from faaskit.deploy._model import App, Settings, resource
 from faaskit.deploy._output import dump_json
 from faaskit.deploy._package import (
     FAASKIT_REQUIREMENTS,
+    checks_hashes,
     copy_app,
     copy_package,
     is_option,
@@ -165,6 +166,9 @@ def _requirements(app: App, project: Path | None = None) -> str:
         lines.append("azure-storage-blob")
     if "queue" in kinds:
         lines.append("azure-storage-queue")
+    if checks_hashes(app.requirements):
+        _require_hashed(lines, app.requirements)
+        lines = []  # the app's own hashed lines provide them
     names = {requirement_name(line) for line in lines}
     for line in app.requirements:
         check = partial(_in_project, app, project, line)
@@ -175,6 +179,20 @@ def _requirements(app: App, project: Path | None = None) -> str:
             map_requirement_path(line, check)
             lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def _require_hashed(needed: list[str], requirements: tuple[str, ...]) -> None:
+    """In hash-checking mode pip refuses any requirement without hashes, so what the entry
+    point needs must come from the app's own (hashed) lines; refused when some are missing.
+    """
+    names = {requirement_name(line) for line in requirements if not is_option(line)}
+    missing = [line for line in needed if requirement_name(line) not in names]
+    if missing:
+        raise ConfigurationError(
+            "requirements.txt uses hashes (--hash), so pip would refuse the unhashed "
+            f"requirements the Azure project needs: add {', '.join(missing)} with their "
+            "hashes to it, or drop the hashes"
+        )
 
 
 def _in_project(app: App, project: Path | None, line: str, path: str) -> str:

@@ -18,6 +18,7 @@ from faaskit.exceptions import ConfigurationError
 
 __all__ = [
     "FAASKIT_REQUIREMENTS",
+    "checks_hashes",
     "copy_app",
     "copy_package",
     "copy_pure_distribution",
@@ -30,7 +31,7 @@ __all__ = [
     "requirement_name",
 ]
 
-FAASKIT_REQUIREMENTS = ("attrs>=23.1",)
+FAASKIT_REQUIREMENTS = ("attrs>=23.2",)
 _SKIP_DIRS = frozenset(
     {
         "__pycache__",
@@ -74,6 +75,16 @@ def is_option(line: str) -> bool:
     rather than a requirement (which may carry per-line options such as ``--hash``).
     """
     return line.lstrip().startswith("-")
+
+
+def checks_hashes(lines: Iterable[str]) -> bool:
+    """Whether pip reads ``lines`` in hash-checking mode (a ``--hash`` on any requirement, or
+    ``--require-hashes``), where every requirement must carry its hashes.
+    """
+    return any(
+        line.lstrip().startswith("--require-hashes") if is_option(line) else "--hash" in line
+        for line in lines
+    )
 
 
 def is_editable(line: str) -> bool:

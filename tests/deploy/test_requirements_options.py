@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from faaskit.deploy import build, load_app
+from faaskit.deploy import Settings, build, load_app
 from faaskit.exceptions import ConfigurationError
 from tests.deploy.helpers import ROOT, write_wheel
 
@@ -185,6 +185,20 @@ def test_hashed_requirements_are_checked_by_pip(tmp_path: Path) -> None:
     assert not (tmp_path / "two").exists()
 
 
+def test_boto3_asked_for_beside_hashed_requirements_is_installed_on_its_own(
+    tmp_path: Path,
+) -> None:
+    wheels = tmp_path / "svc" / "wheels"
+    wheel = write_wheel(wheels, "tinydep")
+    write_wheel(wheels, "boto3", "9.9")
+    digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    app = _app(tmp_path, f"--no-index\n-f wheels\ntinydep==1.0 --hash=sha256:{digest}\n")
+    settings = Settings(pip_args=("--no-index", "-f", str(wheels)), include_boto3=True)
+    build(str(app), target="aws", out=tmp_path / "out", settings=settings)
+    names = _names(tmp_path / "out" / "aws" / "package.zip")
+    assert "tinydep/__init__.py" in names and "boto3/__init__.py" in names
+
+
 def test_wheel_path_requirement_is_resolved_against_the_app_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -198,6 +212,27 @@ def test_wheel_path_requirement_is_resolved_against_the_app_root(
 # -- Azure: options copied into the project -----------------------------------------------------
 
 
+def test_azure_hashed_requirements_supply_what_the_project_needs(tmp_path: Path) -> None:
+    pins = (
+        "azure-functions==1.21.0 --hash=sha256:" + "a" * 64,
+        "attrs==24.2.0 --hash=sha256:" + "b" * 64,
+        "tinydep==1.0 --hash=sha256:" + "c" * 64,
+    )
+    app = _app(tmp_path, "\n".join(pins) + "\n")
+    build(str(app), target="azure", out=tmp_path / "out")
+    text = (tmp_path / "out" / "azure" / "requirements.txt").read_text(encoding="utf-8")
+    assert text.splitlines() == list(pins)  # nothing unhashed for pip to refuse
+
+
+def test_azure_hashed_requirements_missing_what_the_project_needs_are_refused(
+    tmp_path: Path,
+) -> None:
+    app = _app(tmp_path, "tinydep==1.0 --hash=sha256:" + "c" * 64 + "\n")
+    with pytest.raises(ConfigurationError, match=r"azure-functions.*attrs"):
+        build(str(app), target="azure", out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_azure_requirements_carry_the_option_lines(tmp_path: Path) -> None:
     write_wheel(tmp_path / "svc" / "wheels", "tinydep")
     app = _app(
@@ -206,7 +241,7 @@ def test_azure_requirements_carry_the_option_lines(tmp_path: Path) -> None:
         "--pre\n"
         "-f wheels\n"
         "-r reqs/base.txt\n"
-        "tinydep==1.0 --hash=sha256:abc\n",
+        "tinydep==1.0\n",
         {"reqs/base.txt": "-c pins.txt\nboto3\n", "reqs/pins.txt": "boto3<2\n"},
     )
     build(str(app), target="azure", out=tmp_path / "out")
@@ -219,7 +254,7 @@ def test_azure_requirements_carry_the_option_lines(tmp_path: Path) -> None:
         "-f wheels",
         "-c reqs/pins.txt",
         "boto3",
-        "tinydep==1.0 --hash=sha256:abc",
+        "tinydep==1.0",
     ]
     # the paths pip reads from the project root are there
     assert (project / "reqs" / "pins.txt").read_text() == "boto3<2\n"
