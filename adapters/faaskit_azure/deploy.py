@@ -12,6 +12,7 @@ local.settings.json: https://learn.microsoft.com/azure/azure-functions/functions
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -171,6 +172,11 @@ def _requirements(app: App, project: Path | None = None) -> str:
         lines = []  # the app's own hashed lines provide them
     names = {requirement_name(line) for line in lines}
     for line in app.requirements:
+        if _FILE_URL.search(line):
+            raise ConfigurationError(
+                f"requirements line {line!r}: a file: URL names this machine, which the Azure "
+                "build cannot read; use a path inside the app folder instead"
+            )
         check = partial(_in_project, app, project, line)
         if is_option(line):
             map_option_paths(line, check)
@@ -179,6 +185,9 @@ def _requirements(app: App, project: Path | None = None) -> str:
             map_requirement_path(line, check)
             lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+_FILE_URL = re.compile(r"(?:^|[\s=@])file:", re.IGNORECASE)
 
 
 def _require_hashed(needed: list[str], requirements: tuple[str, ...]) -> None:

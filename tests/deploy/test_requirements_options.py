@@ -233,6 +233,17 @@ def test_azure_hashed_requirements_missing_what_the_project_needs_are_refused(
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["-f file:///srv/wheels", "--find-links=file:///srv/wheels", "tinydep @ file:///srv/t.whl"],
+)
+def test_azure_refuses_file_urls_the_remote_build_cannot_read(tmp_path: Path, line: str) -> None:
+    app = _app(tmp_path, line + "\n")
+    with pytest.raises(ConfigurationError, match="file: URL"):
+        build(str(app), target="azure", out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_azure_requirements_carry_the_option_lines(tmp_path: Path) -> None:
     write_wheel(tmp_path / "svc" / "wheels", "tinydep")
     app = _app(
