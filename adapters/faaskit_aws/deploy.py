@@ -130,16 +130,24 @@ def package(app: App, settings: Settings, zip_path: Path, *, workdir: Path,
         if settings.include_boto3 or is_option(line)
         or requirement_name(line) not in _RUNTIME_PROVIDED
     ]  # fmt: skip
-    # In hash-checking mode pip refuses a requirement without hashes: boto3 goes on its own.
+    # In hash-checking mode pip refuses a requirement without hashes: boto3 (unless pinned
+    # there) goes on its own, first, through the app's index options, so that the hashed run
+    # after it replaces whatever it also pinned.
     alone = settings.include_boto3 and checks_hashes(wanted)
+    if alone and "boto3" not in {requirement_name(line) for line in wanted}:
+        options = [
+            line for line in wanted
+            if is_option(line) and not line.lstrip().startswith(("-r", "--requirement"))
+            and "--require-hashes" not in line.split()
+        ]  # fmt: skip
+        pip_install([*options, "boto3"], folder, platform=_PLATFORMS[settings.architecture],
+                    python_version=version, extra_args=settings.pip_args, base=app.root,
+                    workdir=workdir)  # fmt: skip
     if settings.include_boto3 and not alone:
         wanted.append("boto3")
     pip_install(wanted, folder, platform=_PLATFORMS[settings.architecture],
                 python_version=version, extra_args=settings.pip_args, base=app.root,
                 workdir=workdir)  # fmt: skip
-    if alone:
-        pip_install(["boto3"], folder, platform=_PLATFORMS[settings.architecture],
-                    python_version=version, extra_args=settings.pip_args)  # fmt: skip
     write_zip(folder, zip_path)
     shutil.rmtree(folder)
 

@@ -187,21 +187,38 @@ def _requirements(app: App, project: Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-_FILE_URL = re.compile(r"(?:^|[\s=@])file:", re.IGNORECASE)
+# also glued to a short option (-ffile:...) or quoted
+_FILE_URL = re.compile(r"(?:^-[A-Za-z]|^|[\s=@\"'])file:", re.IGNORECASE)
 
 
 def _require_hashed(needed: list[str], requirements: tuple[str, ...]) -> None:
     """In hash-checking mode pip refuses any requirement without hashes, so what the entry
     point needs must come from the app's own (hashed) lines; refused when some are missing.
     """
-    names = {requirement_name(line) for line in requirements if not is_option(line)}
-    missing = [line for line in needed if requirement_name(line) not in names]
+    pins = {requirement_name(line): line for line in requirements if not is_option(line)}
+    missing = [
+        line for line in needed
+        if requirement_name(line) not in pins or _below(pins[requirement_name(line)], line)
+    ]  # fmt: skip
     if missing:
         raise ConfigurationError(
             "requirements.txt uses hashes (--hash), so pip would refuse the unhashed "
             f"requirements the Azure project needs: add {', '.join(missing)} with their "
             "hashes to it, or drop the hashes"
         )
+
+
+def _below(pinned: str, needed: str) -> bool:
+    """Whether the ``==`` pin of ``pinned`` is older than the ``>=`` floor of ``needed``
+    (``attrs==23.1.0`` for ``attrs>=23.2``); hash-checking mode makes every pin exact.
+    """
+    floor = re.search(r">=\s*(\d+(?:\.\d+)*)", needed)
+    pin = re.search(r"==\s*(\d+(?:\.\d+)*)", pinned)
+    if floor is None or pin is None:
+        return False
+    release = [int(part) for part in pin.group(1).split(".")]
+    wanted = [int(part) for part in floor.group(1).split(".")]
+    return release < wanted
 
 
 def _in_project(app: App, project: Path | None, line: str, path: str) -> str:

@@ -81,8 +81,11 @@ def checks_hashes(lines: Iterable[str]) -> bool:
     """Whether pip reads ``lines`` in hash-checking mode (a ``--hash`` on any requirement, or
     ``--require-hashes``), where every requirement must carry its hashes.
     """
+    # Tokens, not text: a URL may hold "--hash"; an option line may hold several options.
     return any(
-        line.lstrip().startswith("--require-hashes") if is_option(line) else "--hash" in line
+        "--require-hashes" in line.split()
+        if is_option(line)
+        else any(token == "--hash" or token.startswith("--hash=") for token in line.split())
         for line in lines
     )
 
