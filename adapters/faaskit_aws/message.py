@@ -94,6 +94,14 @@ def _may_wrap(body: str) -> bool:
     return '"TopicArn"' in body or "s3" in body
 
 
+def _utf8(text: str, source: str, path: str) -> bytes:
+    """``text`` as UTF-8; text no encoding can hold (a lone surrogate) is a typed error."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid(source, path, "holds a lone surrogate, which is not text") from None
+
+
 def _sqs_entry(record: Any, index: int, source: str) -> tuple[BatchEntry, Message | None]:
     path = f"Records[{index}]"
     if not isinstance(record, Mapping):
@@ -106,7 +114,9 @@ def _sqs_entry(record: Any, index: int, source: str) -> tuple[BatchEntry, Messag
         body = require(record, "body", str, source, path)
         data = _json_body(body)
         metadata = {name: careful_field(record, index, name) for name in METADATA}
-        message = Message(id=message_id, body=body.encode("utf-8"), raw=record, **metadata)
+        message = Message(
+            id=message_id, body=_utf8(body, source, f"{path}.body"), raw=record, **metadata
+        )
         if _is_sns_envelope(data):
             message, data = _from_envelope(message, data, source, f"{path}.body")
         events = _contents(message, data, source, f"{path}.body")
@@ -122,7 +132,7 @@ def _from_envelope(
     text = require(envelope, "Message", str, source, path)
     inner = Message(
         id=message.id,
-        body=text.encode("utf-8"),
+        body=_utf8(text, source, f"{path}.Message"),
         attributes=attributes_of(envelope, "MessageAttributes", sns_attribute, source, path),
         delivery_count=message.delivery_count,
         enqueued_at=iso_time(envelope.get("Timestamp"), source, f"{path}.Timestamp"),
@@ -172,7 +182,7 @@ def _sns_record(record: Any, index: int, source: str) -> tuple[Any, ...]:
     text = require(sns, "Message", str, source, spath)
     message = Message(
         id=require(sns, "MessageId", str, source, spath),
-        body=text.encode("utf-8"),
+        body=_utf8(text, source, f"{spath}.Message"),
         attributes=attributes_of(sns, "MessageAttributes", sns_attribute, source, spath),
         enqueued_at=iso_time(sns.get("Timestamp"), source, f"{spath}.Timestamp"),
         source=arn_name(sns.get("TopicArn")),

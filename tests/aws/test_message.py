@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 import faaskit
+from faaskit._context import local_context
+from faaskit_aws.message import SQS
 from tests.aws.event_helpers import capture, fixture, reported
 
 UTC = dt.timezone.utc
@@ -271,3 +273,22 @@ def test_binary_attributes_round_trip_random_bytes() -> None:
     ).decode()
     seen, _ = capture(raw)
     assert seen[0].attributes["checksum"] == payload
+
+
+def test_a_body_holding_a_lone_surrogate_is_reported_not_a_crash() -> None:
+    raw = fixture("sqs/standard")
+    raw["Records"][1]["body"] = "half of a pair: \ud800"
+    seen, result = capture(raw)
+    assert reported(result) == [raw["Records"][1]["messageId"]]
+    assert [m.id for m in seen] == [r["messageId"] for i, r in enumerate(raw["Records"]) if i != 1]
+    decoded = SQS.decode(raw, local_context("t"))
+    error = decoded.entries[1].error
+    assert isinstance(error, faaskit.InvalidEventError) and error.field == "Records[1].body"
+
+
+def test_an_sns_message_holding_a_lone_surrogate_is_a_typed_error() -> None:
+    raw = fixture("sns/notification")
+    raw["Records"][0]["Sns"]["Message"] = "\udfff"
+    with pytest.raises(faaskit.InvalidEventError) as info:
+        capture(raw)
+    assert info.value.field == "Records[0].Sns.Message"
