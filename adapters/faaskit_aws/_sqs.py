@@ -53,11 +53,6 @@ class SQSQueue(QueueSender):
         self.fifo = name.endswith(".fifo")
         self._errors = boto_errors()
 
-    @property
-    def url(self) -> str:
-        """The queue's ``sqs://`` (or HTTPS) URL."""
-        return self._url
-
     def _fail(self, exc: Exception, op: str) -> StorageError:
         return translate(exc, f"{self._url}: cannot {op}", "queue")
 

@@ -56,11 +56,6 @@ class S3Store(BlobStore):
         self.page_size = page_size
         self._errors = boto_errors()
 
-    @property
-    def url(self) -> str:
-        """The store's ``s3://`` URL."""
-        return self._url
-
     def _fail(self, exc: Exception, op: str, key: str) -> StorageError:
         return translate(exc, f"{self._url}: cannot {op} {key!r}", "object or bucket")
 

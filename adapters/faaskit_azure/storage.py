@@ -63,11 +63,6 @@ class AzureBlobStore(BlobStore):
         self.page_size = page_size
         self._errors = azure_errors()
 
-    @property
-    def url(self) -> str:
-        """The store's ``azure://`` URL."""
-        return self._url
-
     def _fail(self, exc: Exception, op: str, key: str) -> StorageError:
         return translate(exc, f"{self._url}: cannot {op} {key!r}", "object or container")
 
@@ -239,11 +234,6 @@ class AzureQueue(QueueSender):
             service = client if client is not None else service_client("queue", self._url, options)
             self.client = service.get_queue_client(name)
         self._errors = azure_errors()
-
-    @property
-    def url(self) -> str:
-        """The queue's ``azure-queue://`` URL."""
-        return self._url
 
     def send(self, body: Body, *, attributes: Mapping[str, AttributeValue] | None = None) -> str:
         """Put one message on the queue; the id the service assigned."""

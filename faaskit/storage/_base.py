@@ -67,10 +67,12 @@ class BlobStore(abc.ABC):
     ...) raises :class:`~faaskit.exceptions.StorageError`. The SDK's error is the ``__cause__``.
     """
 
+    _url: str  # set by each backend's constructor
+
     @property
-    @abc.abstractmethod
     def url(self) -> str:
         """The store's URL (``s3://bucket/prefix``, ``azure://container``, ``file:///path``)."""
+        return self._url
 
     @abc.abstractmethod
     def get(self, key: str) -> bytes:
@@ -137,10 +139,12 @@ class BlobStore(abc.ABC):
 class QueueSender(abc.ABC):
     """Sends messages to one queue. ``send`` returns the id the service gave the message."""
 
+    _url: str  # set by each backend's constructor
+
     @property
-    @abc.abstractmethod
     def url(self) -> str:
         """The queue's URL (``sqs://name``, ``azure-queue://name``, ``file:///path``)."""
+        return self._url
 
     @abc.abstractmethod
     def send(self, body: Body, *, attributes: Mapping[str, AttributeValue] | None = None) -> str:

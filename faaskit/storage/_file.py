@@ -55,11 +55,6 @@ class FileBlobStore(BlobStore):
         if create:
             os.makedirs(self.root, exist_ok=True)
 
-    @property
-    def url(self) -> str:
-        """The store's ``file://`` URL."""
-        return self._url
-
     def _path(self, key: str, *, base: str | None = None) -> str:
         check_key(key, self._url)
         parts = key.split("/")

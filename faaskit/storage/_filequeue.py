@@ -72,11 +72,6 @@ class FileQueue(QueueSender):
         if create:
             os.makedirs(self.path, exist_ok=True)
 
-    @property
-    def url(self) -> str:
-        """The queue's ``file://`` URL."""
-        return self._url
-
     def send(self, body: Body, *, attributes: Mapping[str, AttributeValue] | None = None) -> str:
         """Write one message file atomically; its id (which sorts in send order)."""
         data = encode_body(body, self._url)
