@@ -123,12 +123,18 @@ def index_project(project: Path) -> dict[str, Any]:
     return result
 
 
-def write_wheel(folder: Path, name: str, version: str = "1.0") -> Path:
-    """Write a minimal pure-Python wheel for ``name`` into ``folder``; returns its path."""
+def write_wheel(
+    folder: Path, name: str, version: str = "1.0", requires: tuple[str, ...] = ()
+) -> Path:
+    """Write a minimal pure-Python wheel for ``name`` (depending on ``requires``) into
+    ``folder``; returns its path.
+    """
     dist = f"{name}-{version}.dist-info"
+    meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
+    meta += "".join(f"Requires-Dist: {req}\n" for req in requires)
     files = {
         f"{name}/__init__.py": f"VERSION = {version!r}\n".encode(),
-        f"{dist}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+        f"{dist}/METADATA": meta.encode(),
         f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
         b"Tag: py3-none-any\n",
     }

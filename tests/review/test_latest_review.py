@@ -7,7 +7,6 @@ index that does not answer, so a pip run that ignores the app's own options fail
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import os
 import zipfile
@@ -18,7 +17,7 @@ import pytest
 from faaskit.deploy import Settings, build
 from faaskit.deploy._package import checks_hashes
 from faaskit.exceptions import ConfigurationError
-from tests.deploy.helpers import ROOT
+from tests.deploy.helpers import ROOT, write_wheel
 
 HELLO = ROOT / "samples" / "hello_http" / "app.py"
 
@@ -33,27 +32,7 @@ def _app(tmp_path: Path, requirements: str) -> Path:
 
 def _wheel(folder: Path, name: str, version: str, requires: tuple[str, ...] = ()) -> str:
     """A pure-Python wheel of ``name`` (depending on ``requires``); returns its sha256."""
-    dist = f"{name}-{version}.dist-info"
-    meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-    meta += "".join(f"Requires-Dist: {req}\n" for req in requires)
-    files = {
-        f"{name}/__init__.py": f"VERSION = {version!r}\n".encode(),
-        f"{dist}/METADATA": meta.encode(),
-        f"{dist}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\n"
-        b"Tag: py3-none-any\n",
-    }
-    record = []
-    for path, data in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{path},sha256={digest},{len(data)}")
-    record.append(f"{dist}/RECORD,,")
-    files[f"{dist}/RECORD"] = ("\n".join(record) + "\n").encode()
-    folder.mkdir(parents=True, exist_ok=True)
-    wheel = folder / f"{name}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(wheel, "w") as whl:
-        for path, data in files.items():
-            whl.writestr(path, data)
-    return hashlib.sha256(wheel.read_bytes()).hexdigest()
+    return hashlib.sha256(write_wheel(folder, name, version, requires).read_bytes()).hexdigest()
 
 
 def _version(zip_path: Path, name: str) -> str:
