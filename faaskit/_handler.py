@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, overload
 
 from faaskit._context import Context, local_context
+from faaskit._finish import finish
 from faaskit._trigger import Trigger
 from faaskit.exceptions import ConfigurationError
 
@@ -117,7 +118,13 @@ class Handler:
     def __call__(self, event: Any, context: Any = None) -> Any:
         if type(event) not in _JSON_TYPES:
             ctx = context if isinstance(context, Context) else local_context(self.name)
-            return self.call(event, ctx)
+            try:
+                result = self.call(event, ctx)
+            except BaseException as exc:
+                finish(ctx, exc)
+                raise
+            finish(ctx)
+            return result
         if not _aws_invoke:
             from faaskit_aws.invoke import invoke
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from faaskit._dispatch import Decoder, _user, find_decoder
+from faaskit._finish import finish, pending
 from faaskit._invoke import run
 from faaskit.exceptions import HTTPError
 from faaskit_aws.context import from_lambda
@@ -74,6 +75,18 @@ def _decoder_for(raw: Any) -> Decoder:
 def invoke(handler: Any, event: Any, lambda_context: Any) -> Any:
     """Run ``handler`` for one Lambda invocation and return the native response."""
     ctx = from_lambda(lambda_context, handler.name)
+    try:
+        result = _invoke(handler, event, ctx)
+    except BaseException as exc:
+        if pending:
+            finish(ctx, exc)
+        raise
+    if pending:
+        finish(ctx)
+    return result
+
+
+def _invoke(handler: Any, event: Any, ctx: Any) -> Any:
     if handler.raw:
         return handler.call(event, ctx)
     # Built-in decoders recognise mutually exclusive shapes, so the last one that matched

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from faaskit._dispatch import Decoder, _user
+from faaskit._finish import finish, pending
 from faaskit._invoke import arun, error_response, run
 from faaskit.exceptions import HTTPError
 from faaskit_azure.context import from_azure
@@ -38,6 +39,18 @@ def _raw_result(decoder: Decoder, result: Any, raw: Any) -> Any:
 def invoke(handler: Any, decoder: Decoder, raw: Any, azure_context: Any) -> Any:
     """Run a sync ``handler`` on the binding value ``raw``; return the native result."""
     ctx = from_azure(azure_context, handler.name)
+    try:
+        result = _invoke(handler, decoder, raw, ctx)
+    except BaseException as exc:
+        if pending:
+            finish(ctx, exc)
+        raise
+    if pending:
+        finish(ctx)
+    return result
+
+
+def _invoke(handler: Any, decoder: Decoder, raw: Any, ctx: Any) -> Any:
     if handler.raw:
         return _raw_result(decoder, handler.call(raw, ctx), raw)
     decoder = _decoder(decoder, raw)
@@ -51,6 +64,18 @@ def invoke(handler: Any, decoder: Decoder, raw: Any, azure_context: Any) -> Any:
 async def ainvoke(handler: Any, decoder: Decoder, raw: Any, azure_context: Any) -> Any:
     """:func:`invoke` for an async ``handler``, awaited on the running event loop."""
     ctx = from_azure(azure_context, handler.name)
+    try:
+        result = await _ainvoke(handler, decoder, raw, ctx)
+    except BaseException as exc:
+        if pending:
+            finish(ctx, exc)
+        raise
+    if pending:
+        finish(ctx)
+    return result
+
+
+async def _ainvoke(handler: Any, decoder: Decoder, raw: Any, ctx: Any) -> Any:
     if handler.raw:
         return _raw_result(decoder, await handler.acall(raw, ctx), raw)
     decoder = _decoder(decoder, raw)
