@@ -23,7 +23,7 @@ TIMER = "import time as _t; _s = _t.perf_counter()\n{code}\nprint((_t.perf_count
 CONTENDERS = {
     "faaskit (core + AWS adapter + handler)": """
 import faaskit
-import faaskit_aws.invoke
+import faaskit_aws.adapter
 
 @faaskit.handler(faaskit.http("GET", "/items/{item_id}"))
 def get_item(req, ctx):

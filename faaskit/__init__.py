@@ -40,20 +40,16 @@ from faaskit.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from faaskit._batch import BatchResult
+    from faaskit._blob import BlobEvent
     from faaskit._cloudevent import CloudEvent
-    from faaskit._cookie import Cookie
+    from faaskit._declarations import blob, events, queue, schedule, stream, topic
     from faaskit._dispatch import Decoder, register_decoder
-    from faaskit._events import (
-        BatchResult,
-        BlobEvent,
-        Message,
-        MessageBatch,
-        Record,
-        RecordBatch,
-        ScheduleEvent,
-    )
+    from faaskit._message import Message, MessageBatch
     from faaskit._principal import Principal
-    from faaskit._triggers import blob, events, queue, schedule, stream, topic
+    from faaskit._response_cookie import Cookie
+    from faaskit._schedule import ScheduleEvent
+    from faaskit._stream import Record, RecordBatch
 
 __version__ = "0.1.0"
 
@@ -104,24 +100,24 @@ __all__ = [
 ]
 
 _LAZY = {
-    "BatchResult": "faaskit._events",
-    "BlobEvent": "faaskit._events",
+    "BatchResult": "faaskit._batch",
+    "BlobEvent": "faaskit._blob",
     "CloudEvent": "faaskit._cloudevent",
-    "Cookie": "faaskit._cookie",
+    "Cookie": "faaskit._response_cookie",
     "Decoder": "faaskit._dispatch",
-    "Message": "faaskit._events",
-    "MessageBatch": "faaskit._events",
+    "Message": "faaskit._message",
+    "MessageBatch": "faaskit._message",
     "Principal": "faaskit._principal",
-    "Record": "faaskit._events",
-    "RecordBatch": "faaskit._events",
-    "ScheduleEvent": "faaskit._events",
-    "blob": "faaskit._triggers",
-    "events": "faaskit._triggers",
-    "queue": "faaskit._triggers",
+    "Record": "faaskit._stream",
+    "RecordBatch": "faaskit._stream",
+    "ScheduleEvent": "faaskit._schedule",
+    "blob": "faaskit._declarations",
+    "events": "faaskit._declarations",
+    "queue": "faaskit._declarations",
     "register_decoder": "faaskit._dispatch",
-    "schedule": "faaskit._triggers",
-    "stream": "faaskit._triggers",
-    "topic": "faaskit._triggers",
+    "schedule": "faaskit._declarations",
+    "stream": "faaskit._declarations",
+    "topic": "faaskit._declarations",
 }
 _SUBMODULES = frozenset({"cli", "deploy", "storage", "testing"})
 

@@ -1,4 +1,5 @@
-"""Running a handler over a batch: the delivery semantics both clouds share.
+"""Batches: what a delivery holds and reports, and running a handler over it with the
+delivery semantics both clouds share.
 
 Each message runs on its own and the failures are reported (AWS partial batch responses), or
 the first failure is raised after the rest have run (platforms that retry whole deliveries).
@@ -13,11 +14,41 @@ from typing import Any
 import attrs
 
 from faaskit._context import Context
-from faaskit._events import BatchEntry, BatchResult, MessageBatch, RecordBatch
 from faaskit._kinds import KINDS, check_kind, kind_of
-from faaskit.exceptions import BatchFailedError, TriggerMismatchError
+from faaskit._message import MessageBatch
+from faaskit._stream import RecordBatch
+from faaskit.exceptions import BatchFailedError, InvalidEventError, TriggerMismatchError
 
-__all__ = ["arun_batch", "batch_plan", "run_batch"]
+__all__ = ["BatchEntry", "BatchResult", "arun_batch", "batch_plan", "run_batch"]
+
+
+def _ids(ids: Any) -> Sequence[str]:
+    """One failed id given as a string is that id, not its characters."""
+    return (ids,) if isinstance(ids, str) else ids
+
+
+@attrs.frozen(kw_only=True)
+class BatchResult:
+    """What a batch handler reports: the ids (message ids or sequence numbers) that failed."""
+
+    failed: Sequence[str] = attrs.field(default=(), converter=_ids)
+
+
+@attrs.frozen(kw_only=True)
+class BatchEntry:
+    """One item of a batched delivery as the platform counts and acknowledges it.
+
+    ``id`` is what a failure reports (SQS message id, stream sequence number); ``events`` are the
+    portable events a per-item handler runs on (one :class:`Message` or :class:`Record`, the
+    :class:`BlobEvent` s unwrapped from an S3 notification, or none for a test notification);
+    ``item`` is the :class:`Message` or :class:`Record` a whole-batch handler sees. An entry that
+    could not be decoded has ``error`` set and is reported as failed, never dropped.
+    """
+
+    id: str
+    events: tuple[Any, ...] = ()
+    item: Any = None
+    error: InvalidEventError | None = None
 
 
 # A batch runs as a plan: a generator that yields each event to run (or the whole batch) and

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["CloudEvent", "structure"]
+__all__ = ["CloudEvent", "iso_or_empty", "structure"]
 
 
 def _iso(time: _dt.datetime | None) -> str | None:
@@ -19,6 +19,11 @@ def _iso(time: _dt.datetime | None) -> str | None:
     if time.tzinfo is None:
         time = time.replace(tzinfo=_dt.timezone.utc)
     return time.isoformat().replace("+00:00", "Z")
+
+
+def iso_or_empty(time: _dt.datetime | None) -> str:
+    """``time`` in ISO 8601 as given (naive stays naive), or ``""`` when unknown."""
+    return time.isoformat() if time else ""
 
 
 def structure(

@@ -126,7 +126,7 @@ class Handler:
             finish(ctx)
             return result
         if not _aws_invoke:
-            from faaskit_aws.invoke import invoke
+            from faaskit_aws.adapter import invoke
 
             _aws_invoke.append(invoke)
         return _aws_invoke[0](self, event, context)

@@ -11,7 +11,7 @@ import attrs
 from faaskit._fast import maker
 
 if TYPE_CHECKING:
-    from faaskit._cookie import Cookie
+    from faaskit._response_cookie import Cookie
 
 __all__ = ["Response", "to_response"]
 

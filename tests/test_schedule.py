@@ -13,7 +13,7 @@ import re
 import pytest
 
 import faaskit
-from faaskit._schedule import to_aws, to_ncrontab
+from faaskit._cron import to_aws, to_ncrontab
 from faaskit.exceptions import ConfigurationError
 from tests.deploy.cron import aws_fires as _aws_fires
 from tests.deploy.cron import ncrontab_fires as _ncrontab_fires

@@ -1,6 +1,6 @@
 """faaskit's AWS adapter: Lambda event shapes, the Lambda context and native responses.
 
-Nothing here is imported by ``import faaskit``; the core loads :mod:`faaskit_aws.invoke` when
+Nothing here is imported by ``import faaskit``; the core loads :mod:`faaskit_aws.adapter` when
 a Lambda invocation first arrives.
 """
 

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from faaskit._context import Context
-from faaskit._cookies import Cookies
 from faaskit._fast import maker
 from faaskit._http import HttpRequest
 from faaskit._multidict import Headers, MultiDict
+from faaskit._request_cookies import Cookies
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._http_wire import (
     CookieHeaders,

@@ -30,8 +30,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from faaskit._batch import BatchEntry, BatchResult
 from faaskit._context import Context
-from faaskit._events import BatchEntry, BatchResult, Message, MessageBatch
+from faaskit._message import Message, MessageBatch
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._attributes import Attributes, sns_attribute
 from faaskit_aws._attributes import attributes as attributes_of

@@ -14,7 +14,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from faaskit._events import BatchEntry
+from faaskit._batch import BatchEntry
 from faaskit.exceptions import BatchFailedError, ConfigurationError, InvalidEventError
 
 __all__ = [
@@ -127,7 +127,7 @@ def raise_failures(result: Any, source: str) -> None:
 
     (The sync path raises in ``run_batch`` already; this covers results that come back whole.)
     """
-    from faaskit._events import BatchResult
+    from faaskit._batch import BatchResult
 
     if isinstance(result, BatchResult) and result.failed:
         failed = tuple(result.failed)
@@ -151,10 +151,10 @@ def binding(
     the function builder, for further settings such as ``app.retry``.
 
     The wrapper takes ``arg_name`` annotated ``azure.functions.<annotation>`` plus ``context``
-    and runs :func:`faaskit_azure.invoke.entry`: decode with ``decoder``, the shared semantics
+    and runs :func:`faaskit_azure.adapter.entry`: decode with ``decoder``, the shared semantics
     without failure reports (a failure raises, so the platform retries), ``decoder.encode``.
     """
-    from faaskit_azure.invoke import entry
+    from faaskit_azure.adapter import entry
     from faaskit_azure.wrapper import make_wrapper
 
     wrapper = make_wrapper(

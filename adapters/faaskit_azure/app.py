@@ -20,7 +20,7 @@ Registration contract (one module per trigger family, the same names as the AWS 
   ``register`` adds the trigger and binding decorators, with ``app.function_name(handler.name)``,
   to a wrapper whose parameters are the binding names plus ``context``: build it with
   :func:`faaskit_azure.wrapper.make_wrapper` and give it
-  :func:`faaskit_azure.invoke.entry` (decode, run with the shared semantics, encode) as body.
+  :func:`faaskit_azure.adapter.entry` (decode, run with the shared semantics, encode) as body.
   Family-specific options (connections, ...) are read from ``options`` by the family module.
 - A handler without a trigger, or of a kind no module registers, raises
   :class:`faaskit.ConfigurationError` naming the handler.

@@ -26,11 +26,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from attrs import evolve
 
 from faaskit._context import Context
-from faaskit._cookies import Cookies
 from faaskit._fast import maker
 from faaskit._http import HttpRequest
 from faaskit._multidict import Headers, MultiDict
 from faaskit._principal import Principal
+from faaskit._request_cookies import Cookies
 from faaskit._response import Response, to_response
 from faaskit._routes import Http
 from faaskit.exceptions import BadRequestError, ConfigurationError
@@ -293,7 +293,7 @@ def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     """Add ``handler`` to ``app`` as an HTTP function (trigger ``req``, output ``$return``)."""
     import azure.functions as func
 
-    from faaskit_azure.invoke import entry
+    from faaskit_azure.adapter import entry
     from faaskit_azure.wrapper import make_wrapper
 
     trigger = handler.trigger

@@ -38,7 +38,7 @@ from typing import Any
 import attrs
 
 from faaskit._context import Context
-from faaskit._events import Message, MessageBatch
+from faaskit._message import Message, MessageBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
 from faaskit_azure._bindings import batch_entries, binding, connection, option, raise_failures, utc
 
@@ -239,7 +239,7 @@ def subscription_name(handler: Any) -> str:
 
 def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     """Register a ``queue`` or ``topic`` handler with its Storage Queue or Service Bus trigger."""
-    from faaskit._triggers import Topic
+    from faaskit._declarations import Topic
 
     trigger = handler.trigger
     bus = ServiceBus(entity=trigger.name)

@@ -10,7 +10,7 @@ invoking), else the invocation time. ``schedule`` is the declared expression, wh
 payload does not carry.
 
 Registration: ``faaskit.schedule(expression)`` becomes a ``timerTrigger`` whose schedule is the
-6-field NCRONTAB translation of the expression (``faaskit._schedule.to_ncrontab``); an
+6-field NCRONTAB translation of the expression (``faaskit._cron.to_ncrontab``); an
 expression Azure cannot express is refused with a ``ConfigurationError`` at registration.
 A failed tick is retried with exponential backoff ``schedule_retries`` times (default 2, as
 AWS retries a failed scheduled invocation; 0 turns retries off, -1 retries until it succeeds;
@@ -27,7 +27,7 @@ from typing import Any
 import attrs
 
 from faaskit._context import Context
-from faaskit._events import ScheduleEvent
+from faaskit._schedule import ScheduleEvent
 from faaskit.exceptions import InvalidEventError
 from faaskit_azure._bindings import binding, option, parse_time, retry
 
@@ -80,7 +80,7 @@ DECODERS = (TIMER,)
 
 def ncrontab(expression: str) -> str:
     """The 6-field NCRONTAB for ``expression`` (``rate(...)``, AWS ``cron(...)`` or NCRONTAB)."""
-    from faaskit._schedule import to_ncrontab
+    from faaskit._cron import to_ncrontab
 
     return to_ncrontab(expression)
 

@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from faaskit._context import Context
-from faaskit._events import Record, RecordBatch
+from faaskit._stream import Record, RecordBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
 from faaskit_azure._bindings import (
     batch_entries,

@@ -1,5 +1,5 @@
 """When a schedule fires next, for the dev server: ``rate(...)``, AWS ``cron(...)`` and
-NCRONTAB, parsed by :mod:`faaskit._schedule`, evaluated in UTC as both clouds do.
+NCRONTAB, parsed by :mod:`faaskit._cron`, evaluated in UTC as both clouds do.
 
 AWS-only day constructs (``L``, ``W``, ``#``) and years are approximated: the dev server fires
 on every day those fields allow at most, and says so when it starts.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from faaskit._schedule import Cron, Rate, parse
+from faaskit._cron import Cron, Rate, parse
 
 __all__ = ["approximate", "next_fire"]
 

@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from faaskit._events import Message
+from faaskit._message import Message
 from faaskit.exceptions import BlobNotFound, InvalidStorageRequest, StorageError
 from faaskit.storage._atomic import atomic_write
 from faaskit.storage._base import AttributeValue, Body, QueueSender, check_attributes, encode_body

@@ -47,7 +47,7 @@ def test_not_an_event_is_unsupported(event: Any) -> None:
 
 @pytest.mark.parametrize("event", NOT_EVENTS, ids=repr)
 def test_not_an_event_is_unsupported_with_every_family_loaded(event: Any) -> None:
-    from faaskit_aws.invoke import decoders
+    from faaskit_aws.adapter import decoders
 
     decoders()
     with pytest.raises(UnsupportedEventError):

@@ -18,9 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import faaskit
+from faaskit._batch import BatchEntry
 from faaskit._context import local_context
-from faaskit._events import BatchEntry, Message, MessageBatch
 from faaskit._fast import writable
+from faaskit._message import Message, MessageBatch
 from faaskit_aws._attributes import Attributes, sqs_attribute
 from faaskit_aws.message import SQS, _sqs_entry
 from tests.aws.event_helpers import capture, reported

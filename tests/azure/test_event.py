@@ -147,7 +147,7 @@ def test_blob_handler_given_a_custom_event_is_a_mismatch() -> None:
 
     with pytest.raises(TriggerMismatchError, match=r"Contoso\.Orders\.OrderPlaced"):
         invoke(on_blob, grid_object(GRID))
-    from faaskit._invoke import run
+    from faaskit._run import run
 
     with pytest.raises(TriggerMismatchError):
         run(on_blob, azevent.EVENT_GRID.decode(GRID, CTX), CTX, source="eventgrid", report=False)

@@ -13,8 +13,8 @@ from azure.functions.http import HttpResponseConverter
 
 import faaskit
 from faaskit._routes import Http
+from faaskit_azure.adapter import entry
 from faaskit_azure.http import AzureHttp, auth_level, azure_route, principal
-from faaskit_azure.invoke import entry
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 

@@ -268,7 +268,7 @@ def test_message_handler_receiving_a_timer_is_a_mismatch() -> None:
     @faaskit.handler(faaskit.schedule("rate(5 minutes)"))
     def tick(event: Any, ctx: Any) -> None: ...
 
-    from faaskit._invoke import run
+    from faaskit._run import run
     from faaskit.exceptions import TriggerMismatchError
 
     message = StorageQueue().decode(build(queue_spec("x")), CTX)

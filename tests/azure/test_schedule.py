@@ -63,7 +63,7 @@ def test_bad_status_is_a_typed_error() -> None:
     "expression", ["rate(5 minutes)", "cron(0 12 ? * MON-FRI *)", "0 30 9 * * 1-5"]
 )
 def test_schedule_registers_a_timer_with_the_ncrontab_translation(expression: str) -> None:
-    from faaskit._schedule import to_ncrontab
+    from faaskit._cron import to_ncrontab
 
     @faaskit.handler(faaskit.schedule(expression))
     def tick(event: Any, ctx: Any) -> None: ...

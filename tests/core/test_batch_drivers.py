@@ -18,7 +18,8 @@ import faaskit
 import faaskit._batch as _batch_module
 from faaskit._batch import arun_batch, run_batch
 from faaskit._context import local_context
-from faaskit._events import Message, MessageBatch, Record, RecordBatch
+from faaskit._message import Message, MessageBatch
+from faaskit._stream import Record, RecordBatch
 
 
 def _batch(kind: str, size: int) -> MessageBatch | RecordBatch:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from faaskit import Cookie
-from faaskit._cookies import Cookies, parse_cookies
+from faaskit._request_cookies import Cookies, parse_cookies
 
 
 def test_cookie_header_is_split_into_pairs() -> None:

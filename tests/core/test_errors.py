@@ -11,7 +11,7 @@ import pytest
 import faaskit
 from faaskit import Context, HttpRequest
 from faaskit import exceptions as exc
-from faaskit._invoke import run_http
+from faaskit._run import run_http
 
 CTX = Context(request_id="req-500", function_name="fn", platform="local")
 

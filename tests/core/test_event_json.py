@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import faaskit
-from faaskit._events import Message, Record
+from faaskit._message import Message
+from faaskit._stream import Record
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(),

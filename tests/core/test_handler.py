@@ -113,7 +113,7 @@ def test_async_handler_from_async_code() -> None:
 
 
 def test_async_handler_through_the_http_semantics() -> None:
-    from faaskit._invoke import run_http
+    from faaskit._run import run_http
 
     @faaskit.handler(faaskit.http("GET", "/items/{item_id}"))
     async def get_item(req: HttpRequest, ctx: Context) -> dict[str, str]:

@@ -14,9 +14,9 @@ from typing import Any
 import attrs
 import pytest
 
-from faaskit._events import Message
 from faaskit._fast import writable
 from faaskit._lazy import Deferred, Pending, deferrable
+from faaskit._message import Message
 
 
 @deferrable("size", "label")

@@ -9,7 +9,7 @@ import pytest
 
 import faaskit
 from faaskit import Context, HttpRequest
-from faaskit._invoke import run_http
+from faaskit._run import run_http
 
 CTX = Context(request_id="req-1", function_name="fn", platform="local")
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from faaskit._declarations import Blob, Events, Queue, Schedule, Stream, Topic
 from faaskit._routes import Http
-from faaskit._triggers import Blob, Events, Queue, Schedule, Stream, Topic
 from faaskit.deploy import load_app
 from tests.deploy.cron import aws_fires, ncrontab_fires
 from tests.deploy.helpers import ALL_TRIGGERS, SAMPLES, index_project

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import faaskit
-from faaskit._triggers import Blob, Events
+from faaskit._declarations import Blob, Events
 from faaskit.deploy import build, load_app
 from faaskit.exceptions import ConfigurationError
 from faaskit_azure._eventgrid import translate_pattern

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from faaskit._triggers import Blob, Events, Schedule, Topic
+from faaskit._declarations import Blob, Events, Schedule, Topic
 from faaskit.deploy import Function, Settings, load_app, resource
 from tests.deploy.helpers import SAMPLES, functions_of, load_yaml, sam_transform
 from tests.deploy.iam import ACCOUNT, REGION, allows, queue_arn, resolve

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from faaskit._cron import parse
+from faaskit._declarations import Blob, Events, Queue, Schedule, Stream, Topic
 from faaskit._routes import Http
-from faaskit._schedule import parse
-from faaskit._triggers import Blob, Events, Queue, Schedule, Stream, Topic
 from faaskit.deploy import Function, Settings, load_app, resource
 from tests.deploy.cron import aws_fires, ncrontab_fires
 from tests.deploy.helpers import ALL_TRIGGERS, functions_of, load_yaml

@@ -9,8 +9,10 @@ from typing import Any, ClassVar
 
 import faaskit
 from faaskit._context import local_context
-from faaskit._events import Message, MessageBatch, RecordBatch, ScheduleEvent
 from faaskit._http import HttpRequest
+from faaskit._message import Message, MessageBatch
+from faaskit._schedule import ScheduleEvent
+from faaskit._stream import RecordBatch
 
 _REQUIRED = ("specversion", "id", "source", "type")
 
@@ -69,7 +71,7 @@ def test_blob_cloudevents_of_distinct_objects_with_equal_content_have_distinct_i
     """CloudEvents consumers deduplicate on ``source`` + ``id``: equal content (equal ETag)
     in two objects, or a create then a delete of one object, are distinct events.
     """
-    from faaskit._events import BlobEvent
+    from faaskit._blob import BlobEvent
 
     etag = "d41d8cd98f00b204e9800998ecf8427e"
     a = BlobEvent(bucket="b", key="a.txt", etag=etag, store="s3://b")
@@ -88,7 +90,7 @@ def test_change_feed_record_cloudevent_is_json() -> None:
     import json
     from decimal import Decimal
 
-    from faaskit._events import Record
+    from faaskit._stream import Record
 
     new = {
         "id": 7,
@@ -225,7 +227,7 @@ def test_http_error_with_header_injection_becomes_a_500() -> None:
     async def adata(req: Any, ctx: Any) -> None:
         raise faaskit.HTTPError(400, "bad", headers={"X-Reason": "a\r\nb"})
 
-    from faaskit._invoke import arun_http
+    from faaskit._run import arun_http
 
     req = HttpRequest(method="GET", path="/data", route="/data", request_id="r-2")
     response = asyncio.run(arun_http(adata, req, local_context("adata")))
@@ -270,7 +272,7 @@ def test_redeclaring_a_handler_keeps_its_trigger_and_takes_the_new_name() -> Non
 
 
 def test_concurrent_first_invocations_load_each_decoder_once(monkeypatch: Any) -> None:
-    from faaskit_aws import invoke
+    from faaskit_aws import adapter as invoke
 
     monkeypatch.setattr(invoke, "_table", list(invoke.HTTP_DECODERS))
     monkeypatch.setattr(invoke, "_loaded", [False])
@@ -325,7 +327,7 @@ def test_batch_result_with_one_id_as_a_string_reports_that_id() -> None:
     """``BatchResult(failed="m-2")`` (a str is a Sequence[str]) must report m-2, not 'm', '-'
     and '2' while m-2 is acknowledged and lost.
     """
-    from faaskit._events import BatchResult
+    from faaskit._batch import BatchResult
 
     assert list(BatchResult(failed="m-2").failed) == ["m-2"]
 
@@ -334,7 +336,7 @@ def test_batch_result_with_one_id_as_a_string_reports_that_id() -> None:
         return BatchResult(failed="m-2")
 
     messages = [Message(id=f"m-{i}", body=b"x") for i in (1, 2, 3)]
-    from faaskit._invoke import run
+    from faaskit._run import run
 
     result = run(whole, MessageBatch(messages=messages), local_context("w"), source="test")
     assert list(result.failed) == ["m-2"]
@@ -346,7 +348,7 @@ def test_cookie_attributes_cannot_smuggle_other_attributes() -> None:
     """
     import pytest
 
-    from faaskit._cookie import Cookie
+    from faaskit._response_cookie import Cookie
 
     for cookie in (
         Cookie(value="v", max_age="0; Domain=evil.example"),  # type: ignore[arg-type]

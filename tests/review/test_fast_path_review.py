@@ -18,8 +18,9 @@ import pytest
 import faaskit
 from faaskit._batch import _run_plan, run_batch
 from faaskit._context import local_context
-from faaskit._events import Message, MessageBatch, Record
 from faaskit._lazy import Pending, deferrable
+from faaskit._message import Message, MessageBatch
+from faaskit._stream import Record
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws.message import SQS, _sqs_entry
 from tests.aws.test_message_fast_path import record

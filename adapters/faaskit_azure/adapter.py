@@ -14,7 +14,7 @@ from typing import Any
 
 from faaskit._dispatch import Decoder, _user
 from faaskit._finish import finish, pending
-from faaskit._invoke import arun, error_response, run
+from faaskit._run import arun, error_response, run
 from faaskit.exceptions import HTTPError
 from faaskit_azure.context import from_azure
 

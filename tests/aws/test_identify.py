@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 import faaskit
-from faaskit_aws.sources import identify
+from faaskit_aws._identify import identify
 from tests.aws.event_helpers import LambdaContext, capture, fixture
 
 # Outlines written from each service's "Using AWS Lambda with ..." page.

@@ -14,7 +14,7 @@ from typing import Any
 
 from faaskit._dispatch import Decoder, _user, find_decoder
 from faaskit._finish import finish, pending
-from faaskit._invoke import run
+from faaskit._run import run
 from faaskit.exceptions import HTTPError
 from faaskit_aws.context import from_lambda
 from faaskit_aws.http import DECODERS as HTTP_DECODERS
@@ -55,10 +55,10 @@ def _load_families() -> None:
 def identify(raw: Any) -> str:
     """Name the AWS source of an event faaskit does not normalize."""
     try:
-        sources = importlib.import_module("faaskit_aws.sources")
+        names = importlib.import_module("faaskit_aws._identify")
     except ModuleNotFoundError:
         return "unknown"
-    return str(sources.identify(raw))
+    return str(names.identify(raw))
 
 
 def _decoder_for(raw: Any) -> Decoder:
@@ -97,7 +97,7 @@ def _invoke(handler: Any, event: Any, ctx: Any) -> Any:
     try:
         portable = decoder.decode(event, ctx)
     except HTTPError as exc:
-        from faaskit._invoke import error_response
+        from faaskit._run import error_response
 
         return decoder.encode(error_response(exc), event)
     return decoder.encode(run(handler, portable, ctx, source=decoder.source), event)

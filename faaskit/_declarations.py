@@ -117,7 +117,7 @@ def topic(name: str, *, subscription: str | None = None) -> Topic:
 
 def schedule(expression: str) -> Schedule:
     """Declare a schedule: ``rate(...)``, AWS ``cron(...)`` or 6-field NCRONTAB."""
-    from faaskit._schedule import parse
+    from faaskit._cron import parse
 
     text = _name(expression, "schedule expression").strip()
     parse(text)

@@ -1,0 +1,125 @@
+"""Portable messages: one message from a queue or a topic subscription, and a delivered batch."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import json as _json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from faaskit._cloudevent import structure
+from faaskit._lazy import deferrable
+from faaskit.exceptions import InvalidEventError
+
+if TYPE_CHECKING:
+    from faaskit._batch import BatchEntry
+    from faaskit._stream import Record
+
+__all__ = ["Message", "MessageBatch", "parse_json"]
+
+
+# First bytes after which json.loads(bytes) looks for a BOM, UTF-16 or UTF-32; it decodes
+# everything else as UTF-8 (surrogates passed), which is quicker done here.
+_SNIFFED = frozenset(b"\x00\xef\xfe\xff")
+
+
+def parse_json(data: bytes, what: str, event: Message | Record) -> Any:
+    """``data`` parsed as JSON; :class:`InvalidEventError` naming ``event`` otherwise."""
+    try:
+        if data and data[0] not in _SNIFFED and (len(data) < 2 or data[1]):
+            try:
+                text: Any = data.decode("utf-8", "surrogatepass")
+            except AttributeError:  # str or memoryview: as json.loads takes (or refuses) it
+                text = data
+            return _json.loads(text)
+        return _json.loads(data)
+    except ValueError as exc:
+        raise InvalidEventError(
+            f"{what} {event.id} is not valid JSON: {exc}",
+            source=event.source or "unknown",
+            field="body",
+        ) from exc
+
+
+@deferrable("attributes", "delivery_count", "enqueued_at", "source", "group_id")
+@attrs.frozen(kw_only=True)
+class Message:
+    """One message from a queue or a topic subscription.
+
+    Adapters may leave the metadata fields to be decoded on first read (:mod:`faaskit._lazy`);
+    a malformed raw value then raises :class:`InvalidEventError` naming it at that read.
+    """
+
+    id: str
+    body: bytes = b""
+    attributes: Mapping[str, Any] = attrs.field(factory=dict)
+    delivery_count: int | None = None
+    enqueued_at: _dt.datetime | None = None
+    source: str | None = None
+    subject: str | None = None
+    group_id: str | None = None
+    raw: Any = attrs.field(default=None, eq=False, repr=False)
+
+    @functools.cached_property
+    def text(self) -> str:
+        """The body decoded as UTF-8 (invalid bytes replaced); kept in a slot once read, or
+        filled in by an adapter that already holds the text.
+        """
+        return self.body.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON; raises :class:`InvalidEventError` when it is not."""
+        return parse_json(self.body, "message", self)
+
+    def to_cloudevent(self) -> dict[str, Any]:
+        """This message as a CloudEvents 1.0 JSON structure."""
+        return structure(
+            id=self.id,
+            source=self.source or "",
+            type="io.faaskit.message",
+            time=self.enqueued_at,
+            subject=self.subject,
+            data=self.body,
+            content_type="application/json" if _looks_json(self.body) else "text/plain",
+        )
+
+
+def _looks_json(data: bytes) -> bool:
+    try:
+        _json.loads(data)
+    except ValueError:
+        return False
+    return True
+
+
+@attrs.frozen(kw_only=True)
+class MessageBatch:
+    """The messages of one delivery, in order; ``fifo`` when order must be preserved.
+
+    ``entries`` (set by the adapters) lists every item of the delivery as the platform counts
+    it, including those that could not be decoded; ``messages`` holds the decoded ones.
+    """
+
+    messages: Sequence[Message]
+    source: str | None = None
+    fifo: bool = False
+    raw: Any = attrs.field(default=None, eq=False, repr=False)
+    entries: Sequence[BatchEntry] = attrs.field(default=(), eq=False, repr=False)
+
+    def __iter__(self) -> Any:
+        return iter(self.messages)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+    def to_cloudevent(self) -> dict[str, Any]:
+        """The batch as a CloudEvents 1.0 structure whose data lists the messages."""
+        return structure(
+            id=self.messages[0].id if self.messages else "",
+            source=self.source or "",
+            type="io.faaskit.message.batch",
+            data=[m.to_cloudevent() for m in self.messages],
+        )
