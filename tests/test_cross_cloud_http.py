@@ -230,7 +230,8 @@ def fields(req: faaskit.HttpRequest) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
-def test_same_request_fields(source: str) -> None:
+def test_same_request_fields(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBSITE_AUTH_ENABLED", "true")  # Azure: the platform set the principal
     seen: list[faaskit.HttpRequest] = []
     send(source, make(None, seen))
     (req,) = seen

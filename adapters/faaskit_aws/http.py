@@ -285,7 +285,8 @@ class ApplicationLoadBalancer:
             body=read_body(raw, source),
             source_ip=_alb_client(headers),
             principal=None,
-            request_id=headers.get("x-amzn-trace-id") or ctx.request_id,
+            # X-Amzn-Trace-Id is kept as the client sent it when well formed: not an id.
+            request_id=ctx.request_id or None,
             raw=raw,
         )
 

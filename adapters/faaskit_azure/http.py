@@ -6,18 +6,14 @@ Payload and bindings:
   https://learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-output
 - Route templates (``{name}``, catch-all ``{*name}``):
   https://learn.microsoft.com/aspnet/core/fundamentals/routing#route-templates
-- App Service authentication headers (``X-MS-CLIENT-PRINCIPAL`` base64 JSON with ``auth_typ``,
-  ``claims`` [{typ, val}], ``name_typ``, ``role_typ``; ``-ID``, ``-NAME``, ``-IDP``):
-  https://learn.microsoft.com/azure/app-service/configure-authentication-user-identities
+- The principal and the client address come from what the platform vouches for:
+  :mod:`faaskit_azure._easy_auth`.
 - The worker turns ``RpcHttp`` into the request (one value per header and per query name) and
   sends every ``Set-Cookie`` header of the response as a cookie: ``azure.functions.http``.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -29,16 +25,15 @@ from faaskit._context import Context
 from faaskit._fast import maker
 from faaskit._http import HttpRequest
 from faaskit._multidict import Headers, MultiDict
-from faaskit._principal import Principal
 from faaskit._request_cookies import Cookies
 from faaskit._response import Response, to_response
 from faaskit._routes import Http
-from faaskit.exceptions import BadRequestError, ConfigurationError
+from faaskit.exceptions import ConfigurationError
+from faaskit_azure._easy_auth import client_ip, principal, trusted_principal
 
-__all__ = ["HTTP", "AzureHttp", "azure_route", "register"]
+__all__ = ["HTTP", "AzureHttp", "azure_route", "principal", "register"]
 
 _request = maker(HttpRequest)
-_PRINCIPAL = "x-ms-client-principal"
 
 
 class _CookieHeaders:
@@ -63,71 +58,6 @@ def _query(raw: Any) -> Iterable[tuple[str, Any]]:
     if query:
         return parse_qsl(query, keep_blank_values=True)
     return _items(raw.params)
-
-
-def _client_ip(headers: Headers) -> str | None:
-    forwarded = headers.get("x-forwarded-for")
-    first = forwarded.split(",")[0].strip() if forwarded else headers.get("x-azure-clientip")
-    if not first:
-        return None
-    if first.startswith("["):  # [IPv6]:port
-        return first[1 : first.find("]")] if "]" in first else first
-    if first.count(":") == 1:  # IPv4:port, as App Service forwards it
-        return first.split(":")[0]
-    return first
-
-
-def _claims(token: Mapping[str, Any]) -> dict[str, Any]:
-    listed = token.get("claims") or ()
-    if not isinstance(listed, list | tuple):
-        raise BadRequestError(f"{_PRINCIPAL} header 'claims' is not a list")
-    claims: dict[str, Any] = {}
-    repeated: set[str] = set()
-    for claim in listed:
-        if not isinstance(claim, Mapping) or "typ" not in claim:
-            continue
-        name, value = str(claim["typ"]), claim.get("val")
-        if name not in claims:
-            claims[name] = value
-        elif name in repeated:
-            claims[name].append(value)
-        else:
-            claims[name] = [claims[name], value]
-            repeated.add(name)
-    return claims
-
-
-_ID_CLAIMS = (
-    "http://schemas.microsoft.com/identity/claims/objectidentifier",
-    "oid",
-    "sub",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier",
-)
-
-
-def principal(headers: Headers) -> Principal | None:
-    """The App Service (Easy Auth) caller, or None when the request is anonymous."""
-    encoded = headers.get(_PRINCIPAL)
-    principal_id = headers.get(f"{_PRINCIPAL}-id")
-    if not encoded and not principal_id:
-        return None
-    claims: dict[str, Any] = {}
-    if encoded:
-        try:
-            token = json.loads(base64.b64decode(encoded + "=" * (-len(encoded) % 4)))
-        except (binascii.Error, ValueError) as exc:
-            raise BadRequestError(f"{_PRINCIPAL} header is not base64-encoded JSON") from exc
-        if not isinstance(token, Mapping):
-            raise BadRequestError(f"{_PRINCIPAL} header does not hold a JSON object")
-        claims = _claims(token)
-        if principal_id is None:
-            principal_id = next(
-                (str(claims[c]) for c in _ID_CLAIMS if claims.get(c) not in (None, "")), None
-            )
-    else:
-        name, idp = headers.get(f"{_PRINCIPAL}-name"), headers.get(f"{_PRINCIPAL}-idp")
-        claims = {k: v for k, v in (("name", name), ("idp", idp)) if v}
-    return Principal(id=principal_id, claims=claims, provider="azure-app-service")
 
 
 class AzureHttp:
@@ -177,8 +107,8 @@ class AzureHttp:
             headers=headers,
             cookies=Cookies(_CookieHeaders(headers)),
             body=raw.get_body() or b"",
-            source_ip=_client_ip(headers),
-            principal=principal(headers),
+            source_ip=client_ip(headers),
+            principal=trusted_principal(headers),
             request_id=ctx.request_id or None,
             raw=raw,
         )

@@ -13,7 +13,8 @@ under the caller's id.
 
 Run it locally (``faaskit serve`` keeps the bucket in its data folder)::
 
-    faaskit serve samples/todo_api/app.py --platform azure
+    # locally nothing strips client headers: trust them explicitly (see README, Trust model)
+    FAASKIT_TRUST_PRINCIPAL_HEADERS=1 faaskit serve samples/todo_api/app.py --platform azure
     curl -H 'x-ms-client-principal-id: ada' -d '{"title": "write it"}' localhost:3000/api/todos
     TODOS_URL=file:///tmp/todos faaskit invoke samples/todo_api/app.py:create_todo \\
         method=POST path=/todos body='{"title": "write the report"}' \\

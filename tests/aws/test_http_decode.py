@@ -156,8 +156,23 @@ def test_alb_single_value_mode_decodes_query_and_path() -> None:
     assert req.body == b""
     # ALB appends the peer it saw: the last X-Forwarded-For entry cannot be forged.
     assert req.source_ip == "198.51.100.99"
-    assert req.request_id == "Root=1-656a0b2c-1f2e3d4c5b6a79880a1b2c3d"
+    # ALB keeps a client's well-formed X-Amzn-Trace-Id: the id is the Lambda request id.
+    assert req.request_id == "11111111-2222-4333-8444-555555555555"
     assert req.principal is None
+
+
+@pytest.mark.parametrize("name", ["alb_single", "alb_multi"])
+def test_alb_request_id_never_comes_from_a_client_header(name: str) -> None:
+    event = fixture(name)
+    forged = "Root=1-00000000-forgedforgedforgedforged"
+    if "multiValueHeaders" in event:
+        event["multiValueHeaders"]["x-amzn-trace-id"] = [forged]
+    else:
+        event["headers"]["x-amzn-trace-id"] = forged
+    req, ctx, _ = capture(event)
+    assert req.request_id == ctx.request_id
+    assert req.request_id != forged
+    assert req.headers.get("x-amzn-trace-id") == forged
 
 
 def test_alb_multi_value_mode() -> None:

@@ -86,7 +86,8 @@ class TestDecode:
             headers={
                 "Content-Type": "application/json",
                 "Cookie": "session=abc; theme=dark",
-                "X-Forwarded-For": "203.0.113.7:51234, 10.0.0.1",
+                "X-Forwarded-For": "198.51.100.66, 203.0.113.7:51234",
+                "client-ip": "203.0.113.7:51234",
             },
             params={"q": "b", "flag": ""},
             route_params={"item_id": "42"},
@@ -149,7 +150,10 @@ class TestDecode:
             ({"x-forwarded-for": "198.51.100.2"}, "198.51.100.2"),
             ({"x-forwarded-for": "[2001:db8::1]:443"}, "2001:db8::1"),
             ({"x-forwarded-for": "2001:db8::1"}, "2001:db8::1"),
-            ({"x-azure-clientip": "192.0.2.9"}, "192.0.2.9"),
+            ({"x-forwarded-for": "6.6.6.6, 198.51.100.2:5000"}, "198.51.100.2"),
+            ({"client-ip": "192.0.2.9:61234", "x-forwarded-for": "6.6.6.6"}, "192.0.2.9"),
+            ({"client-ip": "[2001:db8::7]:443"}, "2001:db8::7"),
+            ({"x-azure-clientip": "192.0.2.9"}, None),  # Front Door's, unless it is in front
             ({}, None),
         ],
     )
@@ -165,6 +169,10 @@ class TestDecode:
 
 
 class TestPrincipal:
+    @pytest.fixture(autouse=True)
+    def _easy_auth_on(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("WEBSITE_AUTH_ENABLED", "True")
+
     def test_easy_auth_principal(self) -> None:
         claims = [
             {

@@ -160,7 +160,7 @@ def _expected(raw: dict[str, Any], source: str) -> dict[str, Any]:
                 unquote_plus(k): [unquote_plus(v) for v in vs] for k, vs in raw_query.items()
             },
             "source_ip": forwarded[-1].split(",")[-1].strip() if forwarded else None,
-            "request_id": (headers.get("x-amzn-trace-id") or [None])[0],
+            "request_id": None,  # X-Amzn-Trace-Id is client-controlled: the Lambda id
         }
     if source == "apigw-v2" or source == "function-url":
         cookies = _cookie_pairs(list(raw.get("cookies") or []))

@@ -72,8 +72,9 @@ def check(request: faaskit.HttpRequest, http: dict[str, Any], body: bytes) -> No
     assert request.body == body
     if request.content_type == "application/json":
         assert request.json() == json.loads(body)
-    forwarded = request.headers.get("x-forwarded-for")
-    assert request.source_ip == (forwarded.split(",")[0].strip() if forwarded else None)
+    # The platform writes client-ip, else appends its peer to X-Forwarded-For (the last entry).
+    written = request.headers.get("client-ip") or request.headers.get("x-forwarded-for")
+    assert request.source_ip == (written.split(",")[-1].strip() if written else None)
     assert request.request_id == CTX.request_id
     assert request.principal is None
 

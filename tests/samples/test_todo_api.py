@@ -94,6 +94,12 @@ def call(
 
 
 @pytest.fixture(autouse=True)
+def easy_auth(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Azure the caller comes from App Service Authentication, so it must be on."""
+    monkeypatch.setenv("WEBSITE_AUTH_ENABLED", "true")
+
+
+@pytest.fixture(autouse=True)
 def store(monkeypatch: pytest.MonkeyPatch, folder_url: Any) -> str:
     url: str = folder_url("todos")
     monkeypatch.setenv("TODOS_URL", url)
