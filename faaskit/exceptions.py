@@ -19,11 +19,14 @@ __all__ = [
     "FaaskitError",
     "ForbiddenError",
     "HTTPError",
+    "IdempotencyInProgressError",
+    "IdempotencyKeyReuseError",
     "InvalidEventError",
     "InvalidStorageRequest",
     "LambdaFunctionError",
     "MethodNotAllowedError",
     "NotFoundError",
+    "PreconditionFailed",
     "StorageError",
     "TriggerMismatchError",
     "UnauthorizedError",
@@ -154,6 +157,44 @@ class BlobNotFound(StorageError, KeyError):
 
 class AccessDenied(StorageError, PermissionError):
     """The backend refused the credentials or the operation."""
+
+
+class PreconditionFailed(StorageError):
+    """A conditional write or delete found the object not as required: it exists although
+    ``if_none_match="*"`` was given, or its ETag is not ``if_match`` (or it is gone).
+
+    S3 answers 412 (or 409 for a concurrent conditional write), Azure 409 or 412; faaskit
+    raises this one error for all of them. ``key`` names the object.
+    """
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "precondition failed"
+
+
+class IdempotencyInProgressError(FaaskitError, RuntimeError):
+    """A duplicate arrived while the first delivery of the same key is still running.
+
+    Raised from an ``@faaskit.idempotent`` handler so the platform retries the message later;
+    ``key`` is the idempotency key.
+    """
+
+    def __init__(self, message: str, *, key: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+class IdempotencyKeyReuseError(FaaskitError, ValueError):
+    """An idempotency key arrived again with a different payload (its hash differs from the
+    stored one): the caller reused a key for another request. ``key`` is the key.
+    """
+
+    def __init__(self, message: str, *, key: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class BatchFailedError(FaaskitError, RuntimeError):

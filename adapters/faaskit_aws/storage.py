@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from faaskit.exceptions import StorageError
+from faaskit.exceptions import PreconditionFailed, StorageError
 from faaskit.storage._base import BlobInfo, BlobStore, unquote_etag
 from faaskit.storage._keys import check_key
 from faaskit.storage._streams import read_head, reader
@@ -56,8 +56,14 @@ class S3Store(BlobStore):
         self.page_size = page_size
         self._errors = boto_errors()
 
-    def _fail(self, exc: Exception, op: str, key: str) -> StorageError:
-        return translate(exc, f"{self._url}: cannot {op} {key!r}", "object or bucket")
+    def _fail(
+        self, exc: Exception, op: str, key: str, *, conditional: bool = False
+    ) -> StorageError:
+        where = f"{self._url}: cannot {op} {key!r}"
+        error = translate(exc, where, "object or bucket")
+        if conditional and _condition_failed(exc):
+            return PreconditionFailed(f"{where}: the condition does not hold ({error})", key=key)
+        return error
 
     def get(self, key: str) -> bytes:
         """The whole object (one ``GetObject``)."""
@@ -88,25 +94,43 @@ class S3Store(BlobStore):
         payload: bytes | IO[bytes],
         content_type: str | None,
         metadata: Mapping[str, str] | None,
-    ) -> None:
+        *,
+        create_only: bool = False,
+        if_match: str | None = None,
+    ) -> str:
+        """One ``PutObject`` (``If-None-Match``/``If-Match`` for conditional writes); a long
+        unconditional stream goes up as a multipart upload. The new ETag.
+        """
         name = self.prefix + key
         extra: dict[str, Any] = {}
         if content_type is not None:
             extra["ContentType"] = content_type
         if metadata:
             extra["Metadata"] = dict(metadata)
+        conditional = create_only or if_match is not None
+        if create_only:
+            extra["IfNoneMatch"] = "*"
+        elif if_match is not None:
+            extra["IfMatch"] = f'"{if_match}"'
         try:
             if not isinstance(payload, bytes):
                 head, rest = read_head(payload, SINGLE_PUT_LIMIT)
-                if rest is not None:
+                if rest is not None and not conditional:
                     self.client.upload_fileobj(
                         rest, self.bucket, name, ExtraArgs=extra, Config=_transfer_config()
                     )
-                    return
-                payload = head
-            self.client.put_object(Bucket=self.bucket, Key=name, Body=payload, **extra)
+                    return self._etag(name)
+                # A conditional write is one PutObject, so the condition and the data land
+                # together (a single PutObject takes up to 5 GiB).
+                payload = head if rest is None else rest.read()
+            sent = self.client.put_object(Bucket=self.bucket, Key=name, Body=payload, **extra)
         except self._errors as exc:
-            raise self._fail(exc, "put", key) from exc
+            raise self._fail(exc, "put", key, conditional=conditional) from exc
+        return str(unquote_etag(sent.get("ETag")))
+
+    def _etag(self, name: str) -> str:
+        head = self.client.head_object(Bucket=self.bucket, Key=name)
+        return str(unquote_etag(head.get("ETag")))
 
     def exists(self, key: str) -> bool:
         """Whether ``HeadObject`` finds the object."""
@@ -132,13 +156,17 @@ class S3Store(BlobStore):
             metadata=head.get("Metadata") or {},
         )
 
-    def delete(self, key: str) -> None:
-        """``DeleteObject``; a missing key is fine, a missing bucket is :class:`BlobNotFound`."""
+    def delete(self, key: str, *, if_match: str | None = None) -> None:
+        """``DeleteObject``; a missing key is fine, a missing bucket is :class:`BlobNotFound`.
+
+        ``if_match`` sends ``If-Match``: a missing object, or another ETag, fails it.
+        """
         name = self.prefix + check_key(key, self._url)
+        extra = {} if if_match is None else {"IfMatch": f'"{if_match.strip(chr(34))}"'}
         try:
-            self.client.delete_object(Bucket=self.bucket, Key=name)
+            self.client.delete_object(Bucket=self.bucket, Key=name, **extra)
         except self._errors as exc:
-            raise self._fail(exc, "delete", key) from exc
+            raise self._fail(exc, "delete", key, conditional=bool(extra)) from exc
 
     def _list(self, prefix: str) -> Iterator[BlobInfo]:
         """The objects under ``prefix``, one ``ListObjectsV2`` page at a time."""
@@ -158,6 +186,18 @@ class S3Store(BlobStore):
                     )
         except self._errors as exc:
             raise self._fail(exc, "list", prefix) from exc
+
+
+def _condition_failed(exc: Exception) -> bool:
+    """Whether S3 refused a conditional request for its condition: 412, 409 (another
+    conditional write of the key was in flight) or, for ``If-Match``, a missing object.
+    """
+    response = getattr(exc, "response", None) or {}
+    code = str(response.get("Error", {}).get("Code", ""))
+    status = response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    if code in ("PreconditionFailed", "ConditionalRequestConflict") or status == 412:
+        return True
+    return code == "NoSuchKey"
 
 
 def _transfer_config() -> Any:

@@ -15,7 +15,12 @@ import base64
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from faaskit.exceptions import ConfigurationError, InvalidStorageRequest, StorageError
+from faaskit.exceptions import (
+    ConfigurationError,
+    InvalidStorageRequest,
+    PreconditionFailed,
+    StorageError,
+)
 from faaskit.storage._base import (
     AttributeValue,
     BlobInfo,
@@ -63,8 +68,31 @@ class AzureBlobStore(BlobStore):
         self.page_size = page_size
         self._errors = azure_errors()
 
-    def _fail(self, exc: Exception, op: str, key: str) -> StorageError:
-        return translate(exc, f"{self._url}: cannot {op} {key!r}", "object or container")
+    def _fail(
+        self, exc: Exception, op: str, key: str, *, conditional: bool = False
+    ) -> StorageError:
+        where = f"{self._url}: cannot {op} {key!r}"
+        error = translate(exc, where, "object or container")
+        code = getattr(exc, "error_code", None)
+        code = str(getattr(code, "value", code))
+        # 409 BlobAlreadyExists (If-None-Match: *), 412 ConditionNotMet (If-Match), and a
+        # blob that is gone under If-Match all mean the condition does not hold.
+        status = getattr(exc, "status_code", None)
+        if conditional and (status in (409, 412) or code == "BlobNotFound"):
+            return PreconditionFailed(f"{where}: the condition does not hold ({error})", key=key)
+        return error
+
+    @staticmethod
+    def _conditions(create_only: bool, if_match: str | None) -> dict[str, Any]:
+        if if_match is None:
+            return {"overwrite": not create_only}
+        from azure.core import MatchConditions
+
+        return {
+            "overwrite": True,
+            "etag": f'"{if_match}"',
+            "match_condition": MatchConditions.IfNotModified,
+        }
 
     def get(self, key: str) -> bytes:
         """The whole blob (``download_blob().readall()``)."""
@@ -103,10 +131,15 @@ class AzureBlobStore(BlobStore):
         payload: bytes | IO[bytes],
         content_type: str | None,
         metadata: Mapping[str, str] | None,
-    ) -> None:
-        """``upload_blob(overwrite=True)``; streams go up in blocks, never read whole."""
+        *,
+        create_only: bool = False,
+        if_match: str | None = None,
+    ) -> str:
+        """``upload_blob``, with ``If-None-Match: *`` or ``If-Match`` for conditional writes;
+        streams go up in blocks, never read whole. The new ETag.
+        """
         name = self.prefix + key
-        extra: dict[str, Any] = {}
+        extra = self._conditions(create_only, if_match)
         if content_type is not None:
             from azure.storage.blob import ContentSettings
 
@@ -114,9 +147,11 @@ class AzureBlobStore(BlobStore):
         if metadata:
             extra["metadata"] = dict(metadata)
         try:
-            self.client.upload_blob(name, payload, overwrite=True, **extra)
+            sent = self.client.get_blob_client(name).upload_blob(payload, **extra)
         except self._errors as exc:
-            raise self._fail(exc, "put", key) from exc
+            conditional = create_only or if_match is not None
+            raise self._fail(exc, "put", key, conditional=conditional) from exc
+        return str(unquote_etag(sent.get("etag")))
 
     def exists(self, key: str) -> bool:
         """Whether the blob exists."""
@@ -142,15 +177,22 @@ class AzureBlobStore(BlobStore):
             metadata=dict(props.metadata or {}),
         )
 
-    def delete(self, key: str) -> None:
-        """Delete the blob; a missing blob is fine, a missing container is not."""
+    def delete(self, key: str, *, if_match: str | None = None) -> None:
+        """Delete the blob; a missing blob is fine, a missing container is not.
+
+        ``if_match`` deletes only that version: another ETag, or no blob, fails it.
+        """
         name = self.prefix + check_key(key, self._url)
+        extra: dict[str, Any] = {}
+        if if_match is not None:
+            extra = self._conditions(False, if_match.strip('"'))
+            del extra["overwrite"]
         try:
-            self.client.delete_blob(name)
+            self.client.delete_blob(name, **extra)
         except self._errors as exc:
-            if getattr(exc, "error_code", None) == "BlobNotFound":
+            if not extra and getattr(exc, "error_code", None) == "BlobNotFound":
                 return
-            raise self._fail(exc, "delete", key) from exc
+            raise self._fail(exc, "delete", key, conditional=bool(extra)) from exc
 
     def _list(self, prefix: str) -> Iterator[BlobInfo]:
         """The blobs under ``prefix``, one List Blobs page at a time."""

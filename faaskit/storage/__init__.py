@@ -42,6 +42,7 @@ from faaskit.exceptions import (
     BlobNotFound,
     ConfigurationError,
     InvalidStorageRequest,
+    PreconditionFailed,
     StorageError,
 )
 from faaskit.storage._base import BlobInfo, BlobStore, QueueSender
@@ -54,6 +55,7 @@ __all__ = [
     "BlobStore",
     "InvalidStorageRequest",
     "Location",
+    "PreconditionFailed",
     "QueueSender",
     "StorageError",
     "blobs",

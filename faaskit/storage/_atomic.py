@@ -41,9 +41,17 @@ def _copy(source: IO[bytes], file: IO[bytes]) -> None:
 
 
 def atomic_write(
-    path: str, data: bytes | IO[bytes], tmp_dir: str, *, durable: bool
+    path: str,
+    data: bytes | IO[bytes],
+    tmp_dir: str,
+    *,
+    durable: bool,
+    mtime_ns: int | None = None,
 ) -> os.stat_result:
-    """Write ``data`` to ``path`` whole or not at all; the new file's ``stat``."""
+    """Write ``data`` to ``path`` whole or not at all; the new file's ``stat``.
+
+    ``mtime_ns`` sets the new file's modification time (before it becomes visible).
+    """
     fd, tmp = _temp_file(tmp_dir)
     try:
         with open(fd, "wb") as file:
@@ -52,6 +60,8 @@ def atomic_write(
             else:
                 _copy(data, file)
             file.flush()
+            if mtime_ns is not None:
+                os.utime(file.fileno(), ns=(mtime_ns, mtime_ns))
             if durable:
                 os.fsync(file.fileno())
             stat = os.fstat(file.fileno())

@@ -23,6 +23,7 @@ __all__ = [
     "QueueSender",
     "blob_payload",
     "check_attributes",
+    "check_condition",
     "check_metadata",
     "encode_body",
     "unquote_etag",
@@ -89,17 +90,28 @@ class BlobStore(abc.ABC):
         *,
         content_type: str | None = None,
         metadata: Mapping[str, str] | None = None,
-    ) -> None:
-        """Store ``data`` under ``key``, replacing any previous object whole.
+        if_none_match: str | None = None,
+        if_match: str | None = None,
+    ) -> str:
+        """Store ``data`` under ``key``, replacing any previous object whole; the new ETag.
 
         ``data`` may be bytes, ``str`` (stored as UTF-8) or a readable binary stream, which is
         copied in chunks (never read whole into memory). ``metadata`` as
         :func:`check_metadata` allows: names come back from :meth:`info` in lowercase.
+
+        Conditional writes: ``if_none_match="*"`` creates the object only when ``key`` does
+        not exist; ``if_match=etag`` replaces it only while its ETag is ``etag``. When the
+        condition fails nothing is written and
+        :class:`~faaskit.exceptions.PreconditionFailed` is raised, on every backend, and
+        of several concurrent conditional writers exactly one wins.
         """
         check_key(key, self.url)
+        create_only, expected = check_condition(if_none_match, if_match, self.url, key)
         checked = check_metadata(metadata, self.url, key)
         payload = blob_payload(data, self.url, key)
-        self._put(key, payload, content_type, checked)
+        return self._put(
+            key, payload, content_type, checked, create_only=create_only, if_match=expected
+        )
 
     @abc.abstractmethod
     def _put(
@@ -108,16 +120,26 @@ class BlobStore(abc.ABC):
         payload: bytes | IO[bytes],
         content_type: str | None,
         metadata: Mapping[str, str] | None,
-    ) -> None:
-        """Store ``payload`` (bytes or a binary stream) under the checked ``key``."""
+        *,
+        create_only: bool = False,
+        if_match: str | None = None,
+    ) -> str:
+        """Store ``payload`` (bytes or a binary stream) under the checked ``key``; its ETag.
+
+        ``create_only`` and ``if_match`` (unquoted) are the checked conditions.
+        """
 
     @abc.abstractmethod
     def exists(self, key: str) -> bool:
         """Whether ``key`` names an object."""
 
     @abc.abstractmethod
-    def delete(self, key: str) -> None:
-        """Remove ``key``; deleting a missing key is not an error (a missing store is)."""
+    def delete(self, key: str, *, if_match: str | None = None) -> None:
+        """Remove ``key``; deleting a missing key is not an error (a missing store is).
+
+        With ``if_match=etag`` the object is removed only while its ETag is ``etag``;
+        otherwise (or when it is missing) :class:`~faaskit.exceptions.PreconditionFailed`.
+        """
 
     def list(self, prefix: str = "") -> Iterator[BlobInfo]:
         """The objects whose key starts with ``prefix``, in key order, fetched page by page."""
@@ -177,6 +199,24 @@ def blob_payload(data: BlobData, url: str, key: str) -> bytes | IO[bytes]:
         f"{url}: cannot put {key!r}: data must be bytes, str or a binary stream, "
         f"not {type(data).__name__}"
     )
+
+
+def check_condition(
+    if_none_match: str | None, if_match: str | None, url: str, key: str
+) -> tuple[bool, str | None]:
+    """The conditions of a write checked: (create only, the unquoted ETag to match)."""
+    where = f"{url}: cannot put {key!r}"
+    if if_none_match is not None and if_match is not None:
+        raise InvalidStorageRequest(f"{where}: give if_none_match or if_match, not both")
+    if if_none_match is not None and if_none_match != "*":
+        raise InvalidStorageRequest(
+            f"{where}: if_none_match must be '*' (create only), not {if_none_match!r}"
+        )
+    if if_match is not None:
+        if not isinstance(if_match, str) or not if_match.strip('"'):
+            raise InvalidStorageRequest(f"{where}: if_match must be an ETag, not {if_match!r}")
+        return False, if_match.strip('"')
+    return if_none_match is not None, None
 
 
 def unquote_etag(value: str | None) -> str | None:

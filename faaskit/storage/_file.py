@@ -19,9 +19,16 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
-from faaskit.exceptions import AccessDenied, BlobNotFound, InvalidStorageRequest, StorageError
+from faaskit.exceptions import (
+    AccessDenied,
+    BlobNotFound,
+    InvalidStorageRequest,
+    PreconditionFailed,
+    StorageError,
+)
 from faaskit.storage._atomic import SourceFailed, atomic_write
 from faaskit.storage._base import BlobInfo, BlobStore
+from faaskit.storage._filelock import key_lock, next_mtime_ns
 from faaskit.storage._keys import check_key
 
 __all__ = ["FileBlobStore", "blob_store"]
@@ -115,43 +122,96 @@ class FileBlobStore(BlobStore):
         payload: bytes | IO[bytes],
         content_type: str | None,
         metadata: Mapping[str, str] | None,
-    ) -> None:
-        """Write ``key`` atomically (temporary file, flush, rename), then its metadata."""
+        *,
+        create_only: bool = False,
+        if_match: str | None = None,
+    ) -> str:
+        """Write ``key`` atomically (temporary file, flush, rename), then its metadata.
+
+        A conditional write checks its condition and renames while holding the key's lock
+        (:mod:`faaskit.storage._filelock`), so it is atomic across processes too.
+        """
         path = self._path(key)
-        meta_path = self._meta_path(key)
-        tmp_dir = os.path.join(self.root, RESERVED, "tmp")
         try:
             if not os.path.isdir(self.root):
                 raise FileNotFoundError(self.root)
-            os.makedirs(tmp_dir, exist_ok=True)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            stat = atomic_write(path, payload, tmp_dir, durable=self.durable)
-            if content_type is None and not metadata:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(meta_path)
-                return
-            record = {
-                "content_type": content_type,
-                "metadata": dict(metadata or {}),
-                "size": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
-            }
-            os.makedirs(os.path.dirname(meta_path), exist_ok=True)
-            atomic_write(meta_path, json.dumps(record).encode(), tmp_dir, durable=self.durable)
+            if not create_only and if_match is None:
+                return self._write(key, path, payload, content_type, metadata)
+            with key_lock(os.path.join(self.root, RESERVED, "locks"), key):
+                self._check(key, path, create_only=create_only, if_match=if_match)
+                return self._write(key, path, payload, content_type, metadata)
         except SourceFailed as failed:
             raise failed.__cause__ from None  # type: ignore[misc]
         except OSError as exc:
+            if isinstance(exc, StorageError):
+                raise
             raise self._error(exc, "put", key) from exc
+
+    def _check(self, key: str, path: str, *, create_only: bool, if_match: str | None) -> None:
+        """Raise :class:`PreconditionFailed` unless the object at ``path`` is as required."""
+        current = self._stat(path)
+        if create_only and current is not None:
+            raise PreconditionFailed(f"{self._url}: {key!r} already exists", key=key)
+        if if_match is not None and (current is None or _etag(current) != if_match):
+            found = "is missing" if current is None else f"has etag {_etag(current)!r}"
+            raise PreconditionFailed(f"{self._url}: {key!r} {found}, not {if_match!r}", key=key)
+
+    @staticmethod
+    def _stat(path: str) -> os.stat_result | None:
+        try:
+            stat = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        return stat if os.path.isfile(path) else None
+
+    def _write(
+        self,
+        key: str,
+        path: str,
+        payload: bytes | IO[bytes],
+        content_type: str | None,
+        metadata: Mapping[str, str] | None,
+    ) -> str:
+        meta_path = self._meta_path(key)
+        tmp_dir = os.path.join(self.root, RESERVED, "tmp")
+        os.makedirs(tmp_dir, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        mtime_ns = next_mtime_ns(self._stat(path))
+        stat = atomic_write(path, payload, tmp_dir, durable=self.durable, mtime_ns=mtime_ns)
+        if content_type is None and not metadata:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(meta_path)
+            return _etag(stat)
+        record = {
+            "content_type": content_type,
+            "metadata": dict(metadata or {}),
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+        }
+        os.makedirs(os.path.dirname(meta_path), exist_ok=True)
+        atomic_write(meta_path, json.dumps(record).encode(), tmp_dir, durable=self.durable)
+        return _etag(stat)
 
     def exists(self, key: str) -> bool:
         """Whether ``key`` names a file in the store."""
         return os.path.isfile(self._path(key))
 
-    def delete(self, key: str) -> None:
-        """Remove ``key`` and its metadata, and the directories it leaves empty."""
+    def delete(self, key: str, *, if_match: str | None = None) -> None:
+        """Remove ``key`` and its metadata, and the directories it leaves empty.
+
+        With ``if_match`` the check and the removal hold the key's lock.
+        """
         path = self._path(key)
         if not os.path.isdir(self.root):
             raise BlobNotFound(f"{self._url}: cannot delete {key!r}: {self.root} does not exist")
+        if if_match is not None:
+            with key_lock(os.path.join(self.root, RESERVED, "locks"), key):
+                self._check(key, path, create_only=False, if_match=if_match.strip('"'))
+                self._unlink(key, path)
+        else:
+            self._unlink(key, path)
+
+    def _unlink(self, key: str, path: str) -> None:
         try:
             os.unlink(path)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
