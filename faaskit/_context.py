@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import functools
+import os
 import time as _time
-from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -14,9 +13,15 @@ from faaskit._lazy import deferrable
 if TYPE_CHECKING:
     import logging
 
+    from faaskit._metrics import Metrics
+
 __all__ = ["Context", "local_context", "take_cold_start"]
 
-_cold = [True]
+# Lambda's cold start is an on-demand initialization; a provisioned-concurrency or SnapStart
+# environment was initialized before any request arrived, so none of its invocations waited.
+_WARMED = ("provisioned-concurrency", "snap-start")
+_cold = [] if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in _WARMED else [True]
+_lazy: dict[str, Any] = {}
 
 
 def take_cold_start() -> bool:
@@ -54,10 +59,33 @@ class Context:
 
     @property
     def log(self) -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
-        """The logger for this invocation: ``faaskit.<function>``, tagged with the request id."""
-        if self.logger is not None:
-            return self.logger
-        return request_logger(self.function_name, self.request_id)
+        """The logger for this invocation: ``faaskit.<function>``, writing one JSON line per
+        record with the invocation's fields (:mod:`faaskit._logs`).
+        """
+        logger = self.logger
+        if logger is not None and getattr(logger, "owner", id(self)) == id(self):
+            return logger
+        try:
+            make = _lazy["logger"]
+        except KeyError:
+            from faaskit._logs import invocation_logger as make
+
+            _lazy["logger"] = make
+        made = make(self)
+        made.owner = id(self)  # a copy made by attrs.evolve builds its own
+        object.__setattr__(self, "logger", made)
+        return made  # type: ignore[no-any-return]
+
+    @property
+    def metrics(self) -> Metrics:
+        """This invocation's metrics, flushed once when it ends (:mod:`faaskit._metrics`)."""
+        try:
+            get = _lazy["metrics"]
+        except KeyError:
+            from faaskit._metrics import metrics_for
+
+            get = _lazy["metrics"] = metrics_for
+        return get(self)  # type: ignore[no-any-return]
 
     def remaining_ms(self) -> int | None:
         """Milliseconds left before the platform stops the invocation, or None if unlimited."""
@@ -67,31 +95,8 @@ class Context:
 
 
 def request_logger(function_name: str, request_id: str) -> logging.LoggerAdapter[logging.Logger]:
-    """The logger handed to a handler: ``faaskit.<function>``, tagged with the request id.
-
-    Fields a call passes with ``extra=`` are kept beside ``request_id``.
-    """
-    import logging
-
-    return _adapter_class()(
-        logging.getLogger(f"faaskit.{function_name}"), {"request_id": request_id}
-    )
-
-
-@functools.cache
-def _adapter_class() -> type[logging.LoggerAdapter[logging.Logger]]:
-    import logging
-
-    base: Any = logging.LoggerAdapter  # not subscriptable at run time before Python 3.11
-
-    class RequestLogger(base):  # type: ignore[misc]
-        """A logger adapter that merges the request's fields with a call's ``extra``."""
-
-        def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
-            kwargs["extra"] = {**(kwargs.get("extra") or {}), **(self.extra or {})}
-            return msg, kwargs
-
-    return RequestLogger
+    """The logger handed to a handler of ``function_name`` for the request ``request_id``."""
+    return Context(request_id=request_id, function_name=function_name, platform="local").log  # type: ignore[return-value]
 
 
 def local_context(function_name: str = "local", *, request_id: str | None = None) -> Context:

@@ -25,6 +25,7 @@ __all__ = [
     "InvalidStorageRequest",
     "LambdaFunctionError",
     "MethodNotAllowedError",
+    "MetricError",
     "NotFoundError",
     "PreconditionFailed",
     "StorageError",
@@ -142,6 +143,12 @@ class MethodNotAllowedError(HTTPError):
 
     def __init__(self, message: str | None = None, **kwargs: Mapping[str, str]) -> None:
         super().__init__(405, message, **kwargs)
+
+
+class MetricError(FaaskitError, ValueError):
+    """A metric ``ctx.metrics.add`` cannot send (name, value, unit or dimensions); the message
+    names the metric and the field at fault.
+    """
 
 
 class StorageError(FaaskitError, OSError):

@@ -103,6 +103,7 @@ def service_client(kind: str, url: str, options: Mapping[str, Any]) -> Any:
         if found is not None:
             return found[0]
         cls = _service_class(kind, url)
+        _quiet_request_logging()
         try:
             if connection_string:
                 client = cls.from_connection_string(connection_string, credential, **rest)
@@ -112,6 +113,17 @@ def service_client(kind: str, url: str, options: Mapping[str, Any]) -> Any:
             raise ConfigurationError(f"{url}: invalid Azure Storage settings: {exc}") from exc
         _clients[key] = (client, credential)
     return client
+
+
+def _quiet_request_logging() -> None:
+    """The SDK logs every request and response at INFO, the level functions log at; keep its
+    per-request lines out of the function's logs unless the application set a level for them.
+    """
+    import logging
+
+    logger = logging.getLogger("azure.core.pipeline.policies.http_logging_policy")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.WARNING)
 
 
 def azure_errors() -> tuple[type[Exception], ...]:

@@ -153,4 +153,9 @@ def function_app(*handlers_or_modules: Any, **options: Any) -> Any:
     frozen: Mapping[str, Any] = types.MappingProxyType(settings)
     for handler in handlers:
         _family(handler).register(app, handler, frozen)
+    # faaskit declares auth per HTTP route; without this the SDK warns on the root logger,
+    # through ``logging.basicConfig``, that the app-wide level does not apply to non-HTTP
+    # functions (and that stderr handler prints every later record a second time).
+    if getattr(app, "_require_auth_level", True) is None:
+        app._require_auth_level = True
     return app

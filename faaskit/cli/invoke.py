@@ -15,6 +15,7 @@ from faaskit.cli._common import (
     parse_overrides,
     print_json,
 )
+from faaskit.cli._logs import add_log_format, local_metrics, setup_logging
 from faaskit.exceptions import ConfigurationError
 
 __all__ = ["add_parser", "run"]
@@ -52,6 +53,7 @@ def _options(parser: argparse.ArgumentParser) -> None:
         "--platform", "-p", choices=("aws", "azure"), default="aws", help="default: aws"
     )
     add_debug(parser)
+    add_log_format(parser)
 
 
 def _read_event(path: str) -> Any:
@@ -114,6 +116,8 @@ def run(args: argparse.Namespace) -> int:
     from faaskit.testing.runner import invoke
 
     merge_overrides(args)
+    setup_logging(getattr(args, "log_format", "text"), debug=getattr(args, "debug", False))
+    local_metrics()
     spec, name = split_target(args.target)
     app = load_app(spec)
     if name is None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import math
 import sys
 from pathlib import Path
 from typing import Any
 
 from faaskit.cli._common import add_debug
+from faaskit.cli._logs import add_log_format, local_metrics, setup_logging
 
 __all__ = ["add_parser", "run"]
 
@@ -112,6 +112,7 @@ def add_parser(subparsers: Any) -> None:
         help="how often the data folder is checked (default: 0.25)",
     )
     add_debug(parser)
+    add_log_format(parser)
 
 
 def _watch_root(app: str) -> Path:
@@ -130,6 +131,7 @@ def _serve(args: argparse.Namespace) -> int:
     from faaskit.devserver.apps import load_app
     from faaskit.devserver.server import DevServer
 
+    local_metrics(Path(args.data) / "metrics.jsonl")
     app = load_app(args.app)
     server = DevServer(
         app,
@@ -157,12 +159,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Serve (under a reloading supervisor unless ``--no-reload``)."""
-    debug = getattr(args, "debug", False)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
-    logger = logging.getLogger("faaskit")
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if debug else logging.INFO)
+    setup_logging(getattr(args, "log_format", "text"), debug=getattr(args, "debug", False))
     if args.no_reload:
         return _serve(args)
     import socket

@@ -16,15 +16,18 @@ if TYPE_CHECKING:
     from faaskit.testing.lambda_runtime import LambdaRuntime
     from faaskit.testing.runner import invoke
     from faaskit.testing.sources import SOURCES, Source, event
+    from faaskit.testing.telemetry import Telemetry, capture_telemetry
 
 __all__ = [
     "SOURCES",
     "LambdaContext",
     "LambdaRuntime",
     "Source",
+    "Telemetry",
     "aws_event",
     "azure_context",
     "azure_event",
+    "capture_telemetry",
     "event",
     "invoke",
     "lambda_context",
@@ -39,6 +42,8 @@ _LAZY = {
     "lambda_context": "faaskit.testing.contexts",
     "LambdaRuntime": "faaskit.testing.lambda_runtime",
     "invoke": "faaskit.testing.runner",
+    "Telemetry": "faaskit.testing.telemetry",
+    "capture_telemetry": "faaskit.testing.telemetry",
 }
 
 

@@ -36,7 +36,9 @@ class LambdaRuntime:
     """Run ``handler`` (``module.attribute``) in ``awslambdaric`` against a local Runtime API.
 
     ``task_root`` is the folder holding the handler module (``LAMBDA_TASK_ROOT``);
-    ``python_path`` lists extra import folders (faaskit itself, for example). ``invoke(event)``
+    ``python_path`` lists extra import folders (faaskit itself, for example); ``output`` names a
+    file that collects the client's stdout and stderr (what CloudWatch Logs would receive).
+    ``invoke(event)``
     returns the function's response, or raises :class:`LambdaFunctionError`. As on Lambda, an
     invocation that times out or ends the runtime client's process costs that invocation only:
     the client is stopped and the next invocation starts a fresh one (a cold start).
@@ -55,6 +57,7 @@ class LambdaRuntime:
         python: str = sys.executable,
         python_path: Iterable[str | Path] = (),
         stream_output: bool = False,
+        output: str | Path | None = None,
     ) -> None:
         self.handler = handler
         self.task_root = Path(task_root).resolve()
@@ -67,6 +70,7 @@ class LambdaRuntime:
         self.python_path = [str(Path(p).resolve()) for p in python_path]
         self.extra_env = dict(env or {})
         self.stream_output = stream_output
+        self.output = None if output is None else Path(output)
         self.init_error: Any = None
         self._pending: queue.Queue[Invocation | None] = queue.Queue()
         self._running: dict[str, Invocation] = {}
@@ -124,19 +128,26 @@ class LambdaRuntime:
         return self
 
     def _spawn(self) -> None:
-        output = None if self.stream_output else subprocess.DEVNULL
-        process = subprocess.Popen(
+        output: Any = None if self.stream_output else subprocess.DEVNULL
+        if self.output is not None:  # appended to, so a restarted client adds to it
+            with self.output.open("ab") as sink:
+                process = self._popen(sink)
+        else:
+            process = self._popen(output)
+        self._process = process
+        self._watcher = threading.Thread(
+            target=self._watch, args=(process,), name="lambda-runtime-watch", daemon=True
+        )
+        self._watcher.start()
+
+    def _popen(self, output: Any) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             [self.python, "-m", "awslambdaric", self.handler],
             cwd=self.task_root,
             env=self.environment(),
             stdout=output,
             stderr=output,
         )
-        self._process = process
-        self._watcher = threading.Thread(
-            target=self._watch, args=(process,), name="lambda-runtime-watch", daemon=True
-        )
-        self._watcher.start()
 
     def _discard(self) -> None:
         """Stop the runtime client and settle what it held, ready for a fresh one."""

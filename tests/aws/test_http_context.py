@@ -103,7 +103,13 @@ def test_logger_is_named_after_the_function_and_tagged_with_the_request_id() -> 
     log = ctx.log
     assert isinstance(log, logging.LoggerAdapter)
     assert log.logger.name == "faaskit.orders-api"
-    assert log.extra == {"request_id": ctx.request_id}
+    assert log.extra == {
+        "request_id": ctx.request_id,
+        "function_name": "orders-api",
+        "platform": "aws",
+        "cold_start": ctx.cold_start,
+        "trace_id": ctx.trace_id,
+    }
 
 
 def test_without_a_lambda_context_the_platform_is_local() -> None:

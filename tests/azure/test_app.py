@@ -23,6 +23,7 @@ import faaskit_azure
 from faaskit._trigger import Trigger
 from faaskit_azure.app import FAMILIES, collect
 from faaskit_azure.wrapper import make_wrapper
+from tests.core.helpers import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 PY313 = Path(os.environ.get("FAASKIT_PY313", "/tmp/py313/bin/python"))
@@ -313,3 +314,17 @@ def test_the_real_worker_indexes_the_app(tmp_path: Path) -> None:
         "get_item": [False, True, True, {"req": "httpTrigger"}, "http"],
         "upload": [True, True, True, {"req": "httpTrigger"}, "http"],
     }
+
+
+def test_an_app_without_http_functions_does_not_warn_about_auth_levels() -> None:
+    code = (
+        "import json, sys, io, logging\n"
+        "sys.stderr = io.StringIO()\n"
+        "import faaskit, faaskit_azure\n"
+        "@faaskit.handler(faaskit.queue('orders'))\n"
+        "def on_order(message, ctx): pass\n"
+        "app = faaskit_azure.function_app(on_order)\n"
+        "app.get_functions()\n"
+        "print(json.dumps([sys.stderr.getvalue(), len(logging.getLogger().handlers)]))\n"
+    )
+    assert run_python(code) == ["", 0]

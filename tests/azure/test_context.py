@@ -67,7 +67,8 @@ def test_logger_is_tagged_with_the_invocation() -> None:
     ctx = from_azure(AzureContext(), "get_item")
     assert isinstance(ctx.log, logging.LoggerAdapter)
     assert ctx.log.logger.name == "faaskit.get_item"
-    assert ctx.log.extra == {"request_id": "a1b2c3"}
+    assert ctx.log.extra is not None
+    assert (ctx.log.extra["request_id"], ctx.log.extra["platform"]) == ("a1b2c3", "azure")
 
 
 def test_cold_start_only_on_the_first_invocation_in_a_process() -> None:

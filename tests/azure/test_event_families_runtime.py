@@ -119,7 +119,7 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 def reported(invocation: Any) -> dict[str, Any]:
     assert invocation.ok, invocation.error
-    (line,) = [m for m in invocation.user_logs() if m.startswith("{")]
+    (line,) = [r.message for r in invocation.logs if r.logger == "families"]
     result: dict[str, Any] = json.loads(line)
     return result
 
@@ -268,7 +268,8 @@ def test_event_hub_batch_stops_at_the_first_bad_record(host: Any) -> None:
     invocation = host.invoke_event("on_reading", delivery)
     assert not invocation.ok
     assert "bad reading 8" in invocation.error.message
-    assert [json.loads(m)["id"] for m in invocation.user_logs() if m.startswith("{")] == ["7"]
+    reports = [json.loads(r.message) for r in invocation.logs if r.logger == "families"]
+    assert [report["id"] for report in reports] == ["7"]
 
 
 def test_service_bus_batch_reporting_failures_fails_the_invocation(host: Any) -> None:

@@ -39,7 +39,13 @@ def test_log_is_tagged_with_the_request_id() -> None:
     ctx = Context(request_id="req-9", function_name="orders", platform="local")
     assert isinstance(ctx.log, logging.LoggerAdapter)
     assert ctx.log.logger.name == "faaskit.orders"
-    assert ctx.log.extra == {"request_id": "req-9"}
+    assert ctx.log.extra == {
+        "request_id": "req-9",
+        "function_name": "orders",
+        "platform": "local",
+        "cold_start": False,
+        "trace_id": None,
+    }
 
 
 def test_a_given_logger_wins() -> None:
@@ -50,7 +56,8 @@ def test_a_given_logger_wins() -> None:
 
 def test_request_logger_helper() -> None:
     log = request_logger("fn", "rid")
-    assert log.logger.name == "faaskit.fn" and log.extra == {"request_id": "rid"}
+    assert log.logger.name == "faaskit.fn" and log.extra is not None
+    assert (log.extra["request_id"], log.extra["function_name"]) == ("rid", "fn")
 
 
 def test_local_context() -> None:

@@ -98,3 +98,20 @@ def test_azure_account_url_and_credential(azurite: Azurite) -> None:
     wrong = {"account_name": AZURITE_ACCOUNT, "account_key": _wrong_key()}
     with pytest.raises(storage.AccessDenied):
         storage.blobs("azure://byurl", account_url=azurite.blob_endpoint, credential=wrong).get("k")
+
+
+def test_azure_clients_keep_the_sdk_per_request_logging_quiet() -> None:
+    import logging
+
+    from faaskit_azure._storage_clients import service_client
+
+    noisy = logging.getLogger("azure.core.pipeline.policies.http_logging_policy")
+    noisy.setLevel(logging.NOTSET)
+    service_client(
+        "queue", "azure-queue://orders", {"connection_string": "UseDevelopmentStorage=true"}
+    )
+    assert noisy.getEffectiveLevel() == logging.WARNING
+    noisy.setLevel(logging.DEBUG)  # an application's own choice is kept
+    service_client("blob", "azure://box", {"connection_string": "UseDevelopmentStorage=true"})
+    assert noisy.level == logging.DEBUG
+    noisy.setLevel(logging.NOTSET)

@@ -1,0 +1,95 @@
+"""CloudWatch Embedded Metric Format documents for one invocation's metrics.
+
+Specification:
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+
+A document holds one metric directive: one namespace, one dimension set, at most
+:data:`MAX_METRICS` metric definitions (each name once) and at most :data:`MAX_VALUES` values
+per metric; dimension values and metric values are members of the document's root. Metrics
+with different dimension values therefore go to different documents, and whatever exceeds a
+limit goes to the next document: split, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+__all__ = ["MAX_DIMENSIONS", "MAX_METRICS", "MAX_VALUES", "documents"]
+
+MAX_METRICS = 100
+MAX_DIMENSIONS = 30
+MAX_VALUES = 100
+
+# (name, value, unit, storage resolution in seconds, dimensions as sorted (name, value) pairs)
+Entry = tuple[str, float, str, int, tuple[tuple[str, str], ...]]
+
+
+def documents(
+    namespace: str,
+    entries: Iterable[Entry],
+    *,
+    timestamp_ms: int,
+    properties: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The EMF documents that carry ``entries``, in the order metrics were first added.
+
+    ``properties`` (request id, trace id, ...) are added to each document's root unless a
+    dimension or metric there has the same name.
+    """
+    groups: dict[tuple[tuple[str, str], ...], dict[str, tuple[str, int, list[float]]]] = {}
+    for name, value, unit, resolution, dimensions in entries:
+        metrics = groups.setdefault(dimensions, {})
+        known = metrics.get(name)
+        if known is None:
+            metrics[name] = (unit, resolution, [value])
+        else:
+            known[2].append(value)
+    out: list[dict[str, Any]] = []
+    for dimensions, metrics in groups.items():
+        # Every metric's values in slices of MAX_VALUES; slice k of each metric before k + 1.
+        slices = sorted(
+            (
+                (start, name, unit, resolution, values[start : start + MAX_VALUES])
+                for name, (unit, resolution, values) in metrics.items()
+                for start in range(0, len(values), MAX_VALUES)
+            ),
+            key=lambda item: item[0],
+        )
+        document: dict[str, Any] | None = None
+        for _, name, unit, resolution, values in slices:
+            if document is None or _full(document, name):
+                document = _document(namespace, dimensions, timestamp_ms, properties)
+                out.append(document)
+            definition: dict[str, Any] = {"Name": name, "Unit": unit}
+            if resolution != 60:
+                definition["StorageResolution"] = resolution
+            document["_aws"]["CloudWatchMetrics"][0]["Metrics"].append(definition)
+            document[name] = values[0] if len(values) == 1 else values
+    return out
+
+
+def _full(document: dict[str, Any], name: str) -> bool:
+    defined = document["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+    return len(defined) >= MAX_METRICS or name in document
+
+
+def _document(
+    namespace: str,
+    dimensions: tuple[tuple[str, str], ...],
+    timestamp_ms: int,
+    properties: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    directive = {
+        "Namespace": namespace,
+        "Dimensions": [[name for name, _ in dimensions]],
+        "Metrics": [],
+    }
+    document: dict[str, Any] = {
+        "_aws": {"Timestamp": timestamp_ms, "CloudWatchMetrics": [directive]},
+        **dict(dimensions),
+    }
+    for key, value in (properties or {}).items():
+        if key not in document:
+            document[key] = value
+    return document

@@ -1,0 +1,73 @@
+"""OpenTelemetry, used only when the application configured it.
+
+faaskit never imports ``opentelemetry`` itself: a meter or tracer provider is configured by
+code that already imported it (``azure.monitor.opentelemetry.configure_azure_monitor()``,
+``opentelemetry.metrics.set_meter_provider(...)``), so the module being absent from
+``sys.modules`` means "not configured" at no cost. A provider that is still the API's no-op or
+proxy default counts as not configured either.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+__all__ = ["meter", "record_metrics", "tracer"]
+
+_UNCONFIGURED = ("NoOpMeterProvider", "_ProxyMeterProvider", "NoOpTracerProvider")
+_instruments: dict[tuple[int, str, str, bool], Any] = {}
+# Unit names OpenTelemetry (UCUM) spells differently from CloudWatch.
+_UCUM = {
+    "Seconds": "s",
+    "Milliseconds": "ms",
+    "Microseconds": "us",
+    "Bytes": "By",
+    "Kilobytes": "kBy",
+    "Megabytes": "MBy",
+    "Gigabytes": "GBy",
+    "Percent": "%",
+    "Count": "1",
+    "None": "1",
+}
+
+
+def _provider(module_name: str, getter: str) -> Any:
+    module = sys.modules.get(module_name)
+    if module is None:
+        return None
+    provider = getattr(module, getter)()
+    if type(provider).__name__ in _UNCONFIGURED or type(provider).__name__.startswith("_Proxy"):
+        return None
+    return provider
+
+
+def meter() -> Any:
+    """Faaskit's meter, or None when no meter provider is configured."""
+    provider = _provider("opentelemetry.metrics", "get_meter_provider")
+    return None if provider is None else provider.get_meter("faaskit")
+
+
+def tracer() -> Any:
+    """Faaskit's tracer, or None when no tracer provider is configured."""
+    provider = _provider("opentelemetry.trace", "get_tracer_provider")
+    return None if provider is None else provider.get_tracer("faaskit")
+
+
+def record_metrics(entries: list[Any]) -> bool:
+    """Record ``entries`` on the configured meter; False (nothing recorded) when there is none.
+
+    A non-negative ``Count`` is a counter; anything else a histogram.
+    """
+    found = meter()
+    if found is None:
+        return False
+    for name, value, unit, _resolution, dimensions in entries:
+        counter = unit == "Count" and value >= 0
+        key = (id(found), name, unit, counter)
+        instrument = _instruments.get(key)
+        if instrument is None:
+            make = found.create_counter if counter else found.create_histogram
+            instrument = _instruments[key] = make(name, unit=_UCUM.get(unit, unit))
+        record = instrument.add if counter else instrument.record
+        record(value, attributes=dict(dimensions))
+    return True
