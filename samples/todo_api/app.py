@@ -92,11 +92,6 @@ def fields(req: faaskit.HttpRequest, *, partial: bool) -> dict[str, Any]:
     return data
 
 
-def log(ctx: faaskit.Context, event: str, **details: Any) -> None:
-    """One JSON log line, for CloudWatch Logs Insights or Application Insights to query."""
-    ctx.log.info(json.dumps({"event": event, "request_id": ctx.request_id, **details}))
-
-
 def _load(store: storage.BlobStore, key: str) -> dict[str, Any]:
     try:
         item: dict[str, Any] = json.loads(store.get(key))
@@ -129,7 +124,7 @@ def create_todo(req: faaskit.HttpRequest, ctx: faaskit.Context) -> faaskit.Respo
         "updated_at": now,
     }
     _save(todos(ctx), f"{user}/{item['id']}.json", item)
-    log(ctx, "todo.created", user=user, todo_id=item["id"])
+    ctx.log.info("todo.created", extra={"user": user, "todo_id": item["id"]})
     return faaskit.Response.json(item, status=201, headers={"Location": f"/todos/{item['id']}"})
 
 
@@ -172,7 +167,8 @@ def update_todo(req: faaskit.HttpRequest, ctx: faaskit.Context) -> dict[str, Any
     if "title" in data:
         item["title"] = data["title"].strip()
     _save(store, key, item)
-    log(ctx, "todo.updated", user=key.split("/")[0], todo_id=item["id"], fields=sorted(data))
+    changed = {"user": key.split("/")[0], "todo_id": item["id"], "fields": sorted(data)}
+    ctx.log.info("todo.updated", extra=changed)
     return item
 
 
@@ -189,4 +185,5 @@ def delete_todo(req: faaskit.HttpRequest, ctx: faaskit.Context) -> None:
     if not store.exists(key):
         raise faaskit.NotFoundError(f"no to-do {req.path_params['todo_id']!r}")
     store.delete(key)
-    log(ctx, "todo.deleted", user=key.split("/")[0], todo_id=req.path_params["todo_id"])
+    deleted = {"user": key.split("/")[0], "todo_id": req.path_params["todo_id"]}
+    ctx.log.info("todo.deleted", extra=deleted)

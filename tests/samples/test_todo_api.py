@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import pytest
 
-from faaskit.testing import aws_event, azure_event, invoke
+from faaskit.testing import aws_event, azure_event, capture_telemetry, invoke
 from samples.todo_api import app
 
 ADA = "ada"
@@ -228,21 +228,15 @@ def test_a_bad_filter_gets_400(platform: str) -> None:
     assert call(platform, app.list_todos, "/todos", query={"done": "maybe"}).status == 400
 
 
-def test_writes_log_one_json_line_with_the_request_id(
-    platform: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.INFO, logger="faaskit.create_todo")
-    caplog.set_level(logging.INFO, logger="faaskit.delete_todo")
-    item = _create(platform)
-    call(platform, app.delete_todo, f"/todos/{item['id']}")
+def test_writes_log_one_json_line_with_the_request_id(platform: str) -> None:
+    with capture_telemetry(logging.INFO) as seen:
+        item = _create(platform)
+        call(platform, app.delete_todo, f"/todos/{item['id']}")
 
-    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name.startswith("faaskit.")]
-    assert [line["event"] for line in lines] == ["todo.created", "todo.deleted"]
+    lines = [line for line in seen.logs if line["logger"].startswith("faaskit.")]
+    assert [line["message"] for line in lines] == ["todo.created", "todo.deleted"]
     assert all(line["todo_id"] == item["id"] and line["user"] == ADA for line in lines)
-    records = [r for r in caplog.records if r.name.startswith("faaskit.")]
-    assert [getattr(r, "request_id", None) for r in records] == [
-        line["request_id"] for line in lines
-    ]
+    assert all(line["platform"] == platform for line in lines)
     assert len({line["request_id"] for line in lines}) == 2
 
 
