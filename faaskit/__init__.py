@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from faaskit._cloudevent import CloudEvent
     from faaskit._declarations import blob, events, queue, schedule, stream, topic
     from faaskit._dispatch import Decoder, register_decoder
+    from faaskit._idempotency import idempotent
     from faaskit._message import Message, MessageBatch
     from faaskit._principal import Principal
     from faaskit._response_cookie import Cookie
@@ -100,6 +101,7 @@ __all__ = [
     "events",
     "handler",
     "http",
+    "idempotent",
     "queue",
     "register_decoder",
     "schedule",
@@ -121,6 +123,7 @@ _LAZY = {
     "ScheduleEvent": "faaskit._schedule",
     "blob": "faaskit._declarations",
     "events": "faaskit._declarations",
+    "idempotent": "faaskit._idempotency",
     "queue": "faaskit._declarations",
     "register_decoder": "faaskit._dispatch",
     "schedule": "faaskit._declarations",

@@ -74,6 +74,16 @@ class S3Store(BlobStore):
             raise self._fail(exc, "get", key) from exc
         return data
 
+    def get_versioned(self, key: str) -> tuple[bytes, str]:
+        """The object and its ETag from one ``GetObject``."""
+        name = self.prefix + check_key(key, self._url)
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=name)
+            data: bytes = response["Body"].read()
+        except self._errors as exc:
+            raise self._fail(exc, "get", key) from exc
+        return data, str(unquote_etag(response.get("ETag")))
+
     def open(self, key: str) -> IO[bytes]:
         """The object's body, streamed from ``GetObject`` as it is read."""
         name = self.prefix + check_key(key, self._url)

@@ -103,6 +103,16 @@ class AzureBlobStore(BlobStore):
             raise self._fail(exc, "get", key) from exc
         return data
 
+    def get_versioned(self, key: str) -> tuple[bytes, str]:
+        """The blob and its ETag from one download."""
+        name = self.prefix + check_key(key, self._url)
+        try:
+            download = self.client.download_blob(name)
+            data: bytes = download.readall()
+        except self._errors as exc:
+            raise self._fail(exc, "get", key) from exc
+        return data, str(unquote_etag(download.properties.etag))
+
     def open(self, key: str) -> IO[bytes]:
         """The blob streamed in 4 MiB ranges, each pinned to the etag of the first."""
         name = self.prefix + check_key(key, self._url)

@@ -79,6 +79,13 @@ class BlobStore(abc.ABC):
     def get(self, key: str) -> bytes:
         """The whole content of ``key``."""
 
+    def get_versioned(self, key: str) -> tuple[bytes, str]:
+        """The whole content of ``key`` and the ETag of that very version, read together
+        (one request), ready for a compare-and-swap ``put(..., if_match=etag)``.
+        """
+        etag = self.info(key).etag or ""
+        return self.get(key), etag
+
     @abc.abstractmethod
     def open(self, key: str) -> IO[bytes]:
         """A binary file streaming the content of ``key``; close it (or use ``with``)."""

@@ -104,6 +104,15 @@ class FileBlobStore(BlobStore):
         except OSError as exc:
             raise self._error(exc, "get", key) from exc
 
+    def get_versioned(self, key: str) -> tuple[bytes, str]:
+        """The content of ``key`` and the ETag of the file that was read."""
+        path = self._path(key)
+        try:
+            with open(path, "rb") as file:
+                return file.read(), _etag(os.fstat(file.fileno()))
+        except OSError as exc:
+            raise self._error(exc, "get", key) from exc
+
     def open(self, key: str) -> IO[bytes]:
         """The object's file, opened for binary reading."""
         path = self._path(key)

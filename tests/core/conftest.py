@@ -1,0 +1,7 @@
+"""Core fixtures: the storage backends (for ``@faaskit.idempotent``'s record stores)."""
+
+from __future__ import annotations
+
+from tests.storage.conftest import backend
+
+__all__ = ["backend"]
