@@ -102,7 +102,7 @@ def test_concurrent_duplicates_run_once_and_the_others_are_told_to_retry(
     @faaskit.idempotent(store)
     def slow(message: faaskit.Message, ctx: faaskit.Context) -> str:
         runs.append(1)
-        time.sleep(0.5)
+        time.sleep(1.0)
         return "done"
 
     barrier = threading.Barrier(8)
@@ -122,7 +122,9 @@ def test_concurrent_duplicates_run_once_and_the_others_are_told_to_retry(
     for thread in threads:
         thread.join()
     assert len(runs) == 1
-    assert sorted(outcomes) == ["done"] + ["in progress"] * 7
+    # A delivery that starts (on a loaded machine) after the first finished gets its result.
+    assert len(outcomes) == 8 and set(outcomes) <= {"done", "in progress"}
+    assert "in progress" in outcomes
     assert slow(_message("same")) == "done"
 
 
