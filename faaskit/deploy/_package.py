@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from faaskit.deploy._boundary import tooling_parts
 from faaskit.deploy._model import App
 from faaskit.exceptions import ConfigurationError
 
@@ -22,6 +23,7 @@ __all__ = [
     "copy_app",
     "copy_package",
     "copy_pure_distribution",
+    "copy_runtime",
     "is_editable",
     "is_option",
     "is_url",
@@ -194,6 +196,14 @@ def copy_package(name: str, target: Path, *, exclude: Iterable[str] = ()) -> Non
         raise ConfigurationError(f"cannot find the {name!r} package to ship with the app")
     source = Path(next(iter(spec.submodule_search_locations)))
     _copy_tree(source, target / name, [source / part for part in exclude])
+
+
+def copy_runtime(name: str, target: Path) -> None:
+    """Copy the runtime of package ``name`` into ``target/name``: its source files without the
+    tooling modules and sub-packages the boundary (``faaskit.deploy._boundary``) lists.
+    """
+    parts = tooling_parts(name)
+    copy_package(name, target, exclude=(*parts, *(f"{part}.py" for part in parts)))
 
 
 def copy_pure_distribution(requirement: str, target: Path) -> bool:

@@ -14,7 +14,7 @@ import faaskit
 from faaskit._declarations import Blob, Events
 from faaskit.deploy import build, load_app
 from faaskit.exceptions import ConfigurationError
-from faaskit_azure._eventgrid import translate_pattern
+from faaskit_azure.deploy._eventgrid import translate_pattern
 from tests.deploy.helpers import ALL_TRIGGERS, SAMPLES, index_project
 
 

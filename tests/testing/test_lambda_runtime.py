@@ -1,6 +1,6 @@
-"""Review findings on the Lambda Runtime API emulator behind ``faaskit serve --runtime lambda``:
-as on Lambda, an invocation that times out or a handler that ends the process costs that one
-invocation, and the next one runs in a fresh runtime client.
+"""faaskit.testing.lambda_runtime, the Lambda Runtime API emulator behind ``faaskit serve
+--runtime lambda``: as on Lambda, an invocation that times out or a handler that ends the
+process costs that one invocation, and the next one runs in a fresh runtime client.
 """
 
 from __future__ import annotations

@@ -1,26 +1,18 @@
-"""Review of the SQS fast path, deferrable fields and the plain batch loop.
-
-Each test pins a defect found in the changes after f5d249b: a lazily decoded SQS message must
-behave exactly like one decoded carefully, and the plain batch loop exactly like the plan.
-"""
+"""The SQS fast path: a lazily decoded message behaves exactly like one decoded carefully."""
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
 import pickle
-import threading
 from typing import Any
 
-import attrs
 import pytest
 
 import faaskit
 from faaskit._batch import _run_plan, run_batch
 from faaskit._context import local_context
-from faaskit._lazy import Pending, deferrable
 from faaskit._message import Message, MessageBatch
-from faaskit._stream import Record
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws.message import SQS, _sqs_entry
 from tests.aws.test_message_fast_path import record
@@ -34,9 +26,6 @@ def decode(*records: dict[str, Any]) -> MessageBatch:
 
 def careful(raw: dict[str, Any], index: int) -> Message | None:
     return _sqs_entry(raw, index, "sqs")[1]
-
-
-# --- a field read falls back to the careful decoding of that field only --------------------
 
 
 def test_a_field_read_is_not_failed_by_another_malformed_field() -> None:
@@ -74,9 +63,6 @@ def test_careful_field_values_equal_the_careful_decoder() -> None:
     assert message == expected
 
 
-# --- pickling and copying ---------------------------------------------------------------------
-
-
 def test_a_fast_message_with_attributes_pickles_and_copies() -> None:
     message = decode(record(0), record(1)).messages[1]
     for clone in (pickle.loads(pickle.dumps(message)), copy.deepcopy(message), copy.copy(message)):
@@ -91,9 +77,6 @@ def test_a_pickled_message_names_its_record_in_attribute_errors() -> None:
     with pytest.raises(InvalidEventError) as error:
         clone.attributes["customer"]
     assert error.value.field == "Records[1].messageAttributes.customer.stringValue"
-
-
-# --- the same record object twice in a delivery -----------------------------------------------
 
 
 def test_a_repeated_odd_record_is_named_by_its_own_position() -> None:
@@ -139,41 +122,3 @@ def test_the_plain_loop_reports_a_repeated_message_like_the_plan() -> None:
     calls.clear()
     assert run_batch(handle, batch, ctx, report=True) == expected
     assert expected.failed == ["b", "c"]
-
-
-# --- deferrable fields read by several threads at once ----------------------------------------
-
-
-def test_threads_reading_a_pending_field_at_once_get_one_value() -> None:
-    barrier = threading.Barrier(2)
-
-    class Slow(Pending):
-        __slots__ = ()
-
-        def resolve(self, instance: Any, name: str) -> Any:
-            barrier.wait(timeout=5)
-            return object()
-
-    @deferrable("value")
-    @attrs.frozen
-    class Item:
-        value: Any
-
-    item = Item(value=Slow())
-    seen: list[Any] = []
-    threads = [threading.Thread(target=lambda: seen.append(item.value)) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(seen) == 2
-    assert seen[0] is seen[1] is item.value
-
-
-# --- json() on bodies that are not bytes ------------------------------------------------------
-
-
-def test_json_of_a_text_body_parses_it_as_json_loads_does() -> None:
-    assert Message(id="m", body='{"a": 1}').json() == {"a": 1}  # type: ignore[arg-type]
-    assert Record(id="r", data='[1, "\\u00e9"]').json() == [1, "é"]  # type: ignore[arg-type]
-    assert Message(id="m", body=bytearray(b'{"a": 1}')).json() == {"a": 1}  # type: ignore[arg-type]

@@ -1,4 +1,6 @@
-"""Review fixes of faaskit_azure, proved inside the real Azure Functions Python runtime."""
+"""faaskit_azure inside the real Azure Functions Python runtime: raw queue results, stream
+retry policies, cookies the worker would otherwise drop.
+"""
 
 from __future__ import annotations
 

@@ -1,34 +1,13 @@
-"""Review findings on the blob stores: the same calls give the same results on every backend."""
+"""Blob stores: the same calls give the same results on every backend (the ``backend`` fixture
+of ``tests/storage/conftest.py`` runs each test on file, S3 and Azure Blob).
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from faaskit import storage
-from tests.storage.helpers import AzureBackend, Backend, FileBackend, S3Backend, apply_environment
-
-
-@pytest.fixture(
-    params=[
-        pytest.param("file", id="file"),
-        pytest.param("s3", id="s3", marks=pytest.mark.services),
-        pytest.param("azure", id="azure", marks=pytest.mark.services),
-    ]
-)
-def backend(
-    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Backend:
-    chosen: Backend
-    if request.param == "s3":
-        chosen = S3Backend(request.getfixturevalue("moto_server"))
-    elif request.param == "azure":
-        chosen = AzureBackend(request.getfixturevalue("azurite"))
-    else:
-        chosen = FileBackend(tmp_path)
-    apply_environment(monkeypatch, chosen)
-    return chosen
+from tests.storage.helpers import Backend
 
 
 def test_metadata_names_round_trip_alike(backend: Backend) -> None:

@@ -25,15 +25,15 @@ from faaskit.deploy._package import (
     FAASKIT_REQUIREMENTS,
     checks_hashes,
     copy_app,
-    copy_package,
+    copy_runtime,
     is_option,
     map_option_paths,
     map_requirement_path,
     requirement_name,
 )
 from faaskit.exceptions import ConfigurationError
-from faaskit_azure._eventgrid import FILE as GRID_FILE
-from faaskit_azure._eventgrid import subscriptions
+from faaskit_azure.deploy._eventgrid import FILE as GRID_FILE
+from faaskit_azure.deploy._eventgrid import subscriptions
 
 __all__ = ["FILES", "build", "connections", "function_app_source", "host_json"]
 
@@ -251,8 +251,8 @@ def build(app: App, settings: Settings, out: Path, *, workdir: Path,
     del workdir
     out.mkdir(parents=True, exist_ok=True)
     copy_app(app, out, skip=skip)
-    copy_package("faaskit", out, exclude=("cli", "deploy", "testing"))
-    copy_package("faaskit_azure", out)
+    copy_runtime("faaskit", out)
+    copy_runtime("faaskit_azure", out)
     settings_values: dict[str, str] = {
         "FUNCTIONS_WORKER_RUNTIME": "python",
         "AzureWebJobsStorage": "UseDevelopmentStorage=true",

@@ -23,14 +23,14 @@ from faaskit.deploy._package import (
     FAASKIT_REQUIREMENTS,
     checks_hashes,
     copy_app,
-    copy_package,
     copy_pure_distribution,
+    copy_runtime,
     is_option,
     pip_install,
     requirement_name,
 )
-from faaskit_aws._sam_events import Resources, policies
-from faaskit_aws._sam_http import HttpApis
+from faaskit_aws.deploy._sam_events import Resources, policies
+from faaskit_aws.deploy._sam_http import HttpApis
 
 __all__ = ["PACKAGE", "TEMPLATE", "build", "package", "template"]
 
@@ -116,8 +116,8 @@ def package(app: App, settings: Settings, zip_path: Path, *, workdir: Path,
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     copy_app(app, folder, skip=skip)
-    copy_package("faaskit", folder, exclude=("cli", "deploy", "testing"))
-    copy_package("faaskit_aws", folder)
+    copy_runtime("faaskit", folder)
+    copy_runtime("faaskit_aws", folder)
     version = settings.runtime.removeprefix("python")
     for requirement in FAASKIT_REQUIREMENTS:
         if not copy_pure_distribution(requirement, folder):

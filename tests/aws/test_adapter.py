@@ -1,0 +1,26 @@
+"""faaskit_aws.adapter: the decoder table loads once under concurrent first invocations."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+
+def test_concurrent_first_invocations_load_each_decoder_once(monkeypatch: Any) -> None:
+    from faaskit_aws import adapter as invoke
+
+    monkeypatch.setattr(invoke, "_table", list(invoke.HTTP_DECODERS))
+    monkeypatch.setattr(invoke, "_loaded", [False])
+    barrier = threading.Barrier(8)
+
+    def load() -> None:
+        barrier.wait()
+        invoke.decoders()
+
+    threads = [threading.Thread(target=load) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    table = invoke.decoders()
+    assert len(table) == len({id(d) for d in table})
