@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from faaskit._principal import Principal
     from faaskit._response_cookie import Cookie
     from faaskit._schedule import ScheduleEvent
+    from faaskit._secret import Secret, secret
     from faaskit._stream import Record, RecordBatch
 
 __version__ = "0.1.0"
@@ -92,6 +93,7 @@ __all__ = [
     "RecordBatch",
     "Response",
     "ScheduleEvent",
+    "Secret",
     "StorageError",
     "Trigger",
     "TriggerMismatchError",
@@ -105,6 +107,7 @@ __all__ = [
     "queue",
     "register_decoder",
     "schedule",
+    "secret",
     "stream",
     "topic",
 ]
@@ -121,12 +124,14 @@ _LAZY = {
     "Record": "faaskit._stream",
     "RecordBatch": "faaskit._stream",
     "ScheduleEvent": "faaskit._schedule",
+    "Secret": "faaskit._secret",
     "blob": "faaskit._declarations",
     "events": "faaskit._declarations",
     "idempotent": "faaskit._idempotency",
     "queue": "faaskit._declarations",
     "register_decoder": "faaskit._dispatch",
     "schedule": "faaskit._declarations",
+    "secret": "faaskit._secret",
     "stream": "faaskit._declarations",
     "topic": "faaskit._declarations",
 }

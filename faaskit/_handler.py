@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, overload
 
 from faaskit._context import Context, local_context
@@ -70,6 +70,8 @@ class Handler:
         writes: Iterable[str] = (),
         memory: int | None = None,
         timeout: int | None = None,
+        env: Mapping[str, Any] | None = None,
+        concurrency: int | None = None,
     ) -> None:
         if not callable(func):
             raise ConfigurationError(f"faaskit.handler needs a function, got {func!r}")
@@ -95,6 +97,10 @@ class Handler:
         self.writes: tuple[str, ...] = (writes,) if isinstance(writes, str) else tuple(writes)
         self.memory = memory
         self.timeout = timeout
+        # Environment values (str or ``faaskit.secret(...)``) and the most instances that may run
+        # at once; both are checked by ``faaskit build``, which names the handler at fault.
+        self.env: Mapping[str, Any] = dict(env) if isinstance(env, Mapping) else (env or {})
+        self.concurrency = concurrency
         # A callable object whose ``__call__`` is ``async def`` is async too.
         self.is_async = inspect.iscoroutinefunction(func) or (
             not inspect.isroutine(func)
@@ -162,6 +168,8 @@ def handler(
     writes: Iterable[str] = (),
     memory: int | None = None,
     timeout: int | None = None,
+    env: Mapping[str, Any] | None = None,
+    concurrency: int | None = None,
 ) -> Callable[[Callable[..., Any]], Handler]: ...
 
 
@@ -174,12 +182,16 @@ def handler(
     writes: Iterable[str] = (),
     memory: int | None = None,
     timeout: int | None = None,
+    env: Mapping[str, Any] | None = None,
+    concurrency: int | None = None,
 ) -> Handler | Callable[[Callable[..., Any]], Handler]:
     """Make a portable handler: ``@faaskit.handler`` or ``@faaskit.handler(faaskit.http(...))``.
 
     ``reads``/``writes`` list the resources the function uses (``s3://bucket``,
     ``sqs://queue``, ``sns://topic``, ...) so ``faaskit build`` grants exactly those;
-    ``memory`` (MB) and ``timeout`` (seconds) override the app-wide deployment defaults.
+    ``memory`` (MB) and ``timeout`` (seconds) override the app-wide deployment defaults;
+    ``env`` adds environment variables (values are strings or ``faaskit.secret("name")``);
+    ``concurrency`` caps how many instances run at once (AWS reserved concurrency).
     """
     if callable(trigger) and not isinstance(trigger, Trigger):
         return Handler(trigger)
@@ -194,6 +206,8 @@ def handler(
             writes=writes,
             memory=memory,
             timeout=timeout,
+            env=env,
+            concurrency=concurrency,
         )
 
     return decorate

@@ -8,6 +8,7 @@ function never imports them.
 from __future__ import annotations
 
 import importlib
+import os
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -23,6 +24,11 @@ __all__ = ["decoders", "invoke"]
 
 # Trigger-family modules after HTTP, in dispatch order; each exposes DECODERS.
 FAMILY_MODULES = ("message", "blob", "event", "schedule", "stream")
+
+if "FAASKIT_SECRETS" in os.environ:  # declared secrets, read once at cold start
+    from faaskit_aws._secrets import load_secrets
+
+    load_secrets()
 
 _table: list[Decoder] = list(HTTP_DECODERS)
 _loaded = [False]

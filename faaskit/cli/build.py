@@ -14,6 +14,7 @@ def add_settings_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("app", help="a module (mypkg.app) or file (app.py) holding handlers")
     parser.add_argument("--target", choices=("aws", "azure", "all"), default="all")
     parser.add_argument("--out", default="build", help="output folder (default: build)")
+    parser.add_argument("--stage", help="a stage declared in faaskit.toml ([stages.NAME])")
     parser.add_argument("--runtime", help="Lambda runtime, e.g. python3.12")
     parser.add_argument("--memory", type=int, help="memory in MB (default 512)")
     parser.add_argument("--timeout", type=int, help="timeout in seconds (default 30)")
@@ -76,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
     """Build, and list what was written."""
     from faaskit.deploy import build
 
-    written = build(args.app, target=args.target, out=args.out, settings=settings_from(args))
+    written = build(
+        args.app, target=args.target, out=args.out, settings=settings_from(args), stage=args.stage
+    )
     for target, files in written.items():
         print(f"{target}: {files[0].parent}")
         for path in files:

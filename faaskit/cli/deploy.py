@@ -81,10 +81,10 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build, then deploy each target (or say what to run)."""
-    from faaskit.deploy import build, load_app
+    from faaskit.deploy import build, configure, load_app
 
-    settings = settings_from(args)
     app = load_app(args.app)
+    settings = configure(app, settings_from(args), args.stage)
     build(app, target=args.target, out=args.out, settings=settings)
     out = Path(args.out).resolve()
     if args.target != "azure":

@@ -16,6 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
+from faaskit.deploy._config import Config, load_config
 from faaskit.deploy._loader import load_app
 from faaskit.deploy._model import App, Function, Resource, Settings, resource
 from faaskit.deploy._output import staged
@@ -25,11 +28,14 @@ from faaskit.exceptions import ConfigurationError
 __all__ = [
     "TARGETS",
     "App",
+    "Config",
     "Function",
     "Resource",
     "Settings",
     "build",
+    "configure",
     "load_app",
+    "load_config",
     "resource",
     "targets",
     "validate",
@@ -55,25 +61,36 @@ def build(
     out: str | Path = "build",
     settings: Settings | None = None,
     cwd: Path | None = None,
+    stage: str | None = None,
 ) -> dict[str, list[Path]]:
     """Build the deploy artifacts of ``app`` (a module name, a ``.py`` path or a loaded
-    :class:`App`) into ``out/<target>``; returns the files written, per target.
+    :class:`App`) for ``stage`` into ``out/<target>``; returns the files written, per target.
     """
-    settings = settings or Settings()
     chosen = targets(target)
     loaded = app if isinstance(app, App) else load_app(app, cwd=cwd)
-    validate(loaded, settings)
+    settings = configure(loaded, settings, stage)
+    validate(loaded, settings, chosen)
     out_dir = Path(cwd or ".") / out if not Path(out).is_absolute() else Path(out)
     out_dir = out_dir.resolve()
     builders: dict[str, Any] = {t: importlib.import_module(_BUILDERS[t]) for t in chosen}
     written: dict[str, list[Path]] = {}
-    with staged(out_dir, chosen) as stage:
+    with staged(out_dir, chosen) as staging:
         for name in chosen:
             files: Sequence[Path] = builders[name].build(
-                loaded, settings, stage / name, workdir=stage, skip=_skipped(out_dir, loaded)
+                loaded, settings, staging / name, workdir=staging, skip=_skipped(out_dir, loaded)
             )
-            written[name] = [out_dir / name / f.relative_to(stage / name) for f in files]
+            written[name] = [out_dir / name / f.relative_to(staging / name) for f in files]
     return written
+
+
+def configure(app: App, settings: Settings | None = None, stage: str | None = None) -> Settings:
+    """``settings`` holding the ``faaskit.toml`` settings of ``stage``, read beside the app
+    module (unless ``settings`` already holds a configuration).
+    """
+    settings = settings or Settings()
+    if settings.config != Config() and stage in (None, settings.config.stage):
+        return settings
+    return attrs.evolve(settings, config=load_config(Path(app.source).parent, stage))
 
 
 def _skipped(out_dir: Path, app: App) -> tuple[Path, ...]:

@@ -13,6 +13,7 @@ import attrs
 
 from faaskit._handler import Handler
 from faaskit._trigger import Trigger
+from faaskit.deploy._config import Config
 from faaskit.exceptions import ConfigurationError
 
 __all__ = ["App", "Function", "Resource", "Settings", "logical_id", "resource"]
@@ -71,6 +72,8 @@ class Function:
     writes: tuple[str, ...] = ()
     memory: int | None = None
     timeout: int | None = None
+    env: Mapping[str, Any] = attrs.field(factory=dict)
+    concurrency: int | None = None
     handler: Handler | None = attrs.field(default=None, eq=False, repr=False)
 
     @classmethod
@@ -84,6 +87,8 @@ class Function:
             writes=tuple(getattr(handler, "writes", ())),
             memory=getattr(handler, "memory", None),
             timeout=getattr(handler, "timeout", None),
+            env=getattr(handler, "env", None) or {},
+            concurrency=getattr(handler, "concurrency", None),
             handler=handler,
         )
 
@@ -116,7 +121,8 @@ class Settings:
     ``tracing`` become SAM ``Globals``; ``max_receive_count`` is how many deliveries a queue
     message gets before it goes to the dead-letter (poison) queue; ``include_boto3`` ships boto3
     in the Lambda package; ``pip_args`` are passed to ``pip install``; ``azure`` holds the
-    ``faaskit_azure.function_app`` options written into ``function_app.py``.
+    ``faaskit_azure.function_app`` options written into ``function_app.py``; ``config`` holds
+    the stage's ``faaskit.toml`` settings.
     """
 
     runtime: str = attrs.field(factory=_default_runtime)
@@ -140,6 +146,7 @@ class Settings:
     pip_args: tuple[str, ...] = ()
     route_prefix: str = ""
     azure: Mapping[str, Any] = attrs.field(factory=dict)
+    config: Config = attrs.field(factory=Config)
 
 
 def logical_id(name: str, suffix: str = "") -> str:

@@ -11,6 +11,7 @@ from typing import Any
 from faaskit._cron import to_aws, to_ncrontab
 from faaskit._declarations import Blob, Events, Queue, Schedule, Stream, Topic
 from faaskit._routes import Http
+from faaskit.deploy._checks import check_config, check_function
 from faaskit.deploy._model import App, Function, Settings, logical_id, resource
 from faaskit.exceptions import ConfigurationError
 
@@ -119,10 +120,8 @@ def _check_http(trigger: Http) -> None:
 def _check_trigger(function: Function, settings: Settings) -> None:
     trigger = function.trigger
     if trigger is None:
-        raise ConfigurationError(
-            "has no trigger; declare one, e.g. @faaskit.handler(faaskit.http('GET', '/path'))"
-        )
-    if isinstance(trigger, Http):
+        pass
+    elif isinstance(trigger, Http):
         _check_http(trigger)
     elif isinstance(trigger, Blob):
         if not _STORAGE_NAME.fullmatch(trigger.bucket):
@@ -221,10 +220,15 @@ def _conflicts(functions: tuple[Function, ...]) -> Iterator[str]:
             blobs.append((fn, trigger))
 
 
-def validate(app: App, settings: Settings | None = None) -> None:
-    """Raise one :class:`ConfigurationError` listing every problem, each naming its handler."""
+def validate(
+    app: App, settings: Settings | None = None, targets: tuple[str, ...] = ("aws", "azure")
+) -> None:
+    """Raise one :class:`ConfigurationError` listing every problem of every handler (each
+    naming it) for the ``targets`` clouds: what one of them cannot honour is refused, never
+    dropped.
+    """
     settings = settings or Settings()
-    problems: list[str] = []
+    problems: list[str] = list(check_config(app, settings, targets))
     top = app.module.split(".")[0]
     if top in sys.stdlib_module_names or top in _SHIPPED:
         problems.append(
@@ -241,6 +245,7 @@ def validate(app: App, settings: Settings | None = None) -> None:
             _check_trigger(fn, settings)
         except ConfigurationError as exc:
             problems.append(f"handler {fn.name!r}: {exc}")
+        problems.extend(f"handler {fn.name!r}: {p}" for p in check_function(fn, settings, targets))
     problems.extend(_conflicts(app.functions))
     if problems:
         lines = "\n  ".join(problems)

@@ -27,6 +27,7 @@ MANAGED = (
     "AWSLambdaKinesisExecutionRole",
     "AWSLambdaDynamoDBExecutionRole",
     "AWSLambdaRole",
+    "AWSLambdaVPCAccessExecutionRole",
 )
 
 

@@ -25,7 +25,7 @@ CASES = {
         def orphan(event, ctx):
             return None
         """,
-        ["orphan", "no trigger"],
+        ["orphan", "no trigger", "--target aws"],
     ),
     "same-route": (
         """
@@ -118,7 +118,7 @@ def test_a_failed_build_leaves_the_previous_output_untouched(tmp_path: Path) -> 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     _app(tmp_path, CASES["no-trigger"][0] + CASES["unknown-auth"][0])
-    done = run_cli("build", "svc/app.py", "--target", "aws", cwd=tmp_path)
+    done = run_cli("build", "svc/app.py", "--target", "all", cwd=tmp_path)
     assert done.returncode != 0
     assert "2 problems" in done.stderr
     assert "orphan" in done.stderr and "'oauth'" in done.stderr

@@ -29,6 +29,7 @@ from faaskit.deploy._package import (
     pip_install,
     requirement_name,
 )
+from faaskit_aws.deploy._sam_config import function_settings, global_settings, secret_statements
 from faaskit_aws.deploy._sam_events import Resources, policies
 from faaskit_aws.deploy._sam_http import HttpApis
 
@@ -44,12 +45,12 @@ _EVENT_NAMES = {"blob": "Blob", "schedule": "Schedule", "stream": "Stream", "eve
 def _function(fn: Function, app: App, apis: HttpApis, resources: Resources,
               settings: Settings) -> dict[str, Any]:  # fmt: skip
     trigger = fn.trigger
-    assert trigger is not None  # validated before
     timeout = fn.timeout or settings.timeout
     implied: list[Any] = []
+    events: dict[str, Any] = {}
     if isinstance(trigger, Http):
         events = apis.events(trigger)
-    else:
+    elif trigger is not None:  # none: invoked directly or by other services
         event, implied = resources.event(trigger, timeout)
         kind = _EVENT_NAMES.get(trigger.kind) or type(trigger).__name__
         events = {kind: event}
@@ -57,14 +58,19 @@ def _function(fn: Function, app: App, apis: HttpApis, resources: Resources,
     props: dict[str, Any] = {
         "Handler": f"{app.module}.{fn.attr}",
         "Description": f"faaskit handler {fn.name}",
-        "Events": events,
     }
-    invoke_config = resources.invoke_config(trigger, fn.name)
+    if events:
+        props["Events"] = events
+    invoke_config = resources.invoke_config(trigger, fn.name) if trigger else None
     if invoke_config is not None:
         props["EventInvokeConfig"] = invoke_config
     granted = policies(reads, [resource(url) for url in fn.writes])
+    secrets = secret_statements(fn, settings)
+    if secrets:
+        granted.append({"Version": "2012-10-17", "Statement": secrets})
     if granted:
         props["Policies"] = granted
+    props.update(function_settings(fn, settings))
     if fn.memory is not None:
         props["MemorySize"] = fn.memory
     if fn.timeout is not None:
@@ -95,6 +101,7 @@ def template(
                 "Timeout": settings.timeout,
                 "Architectures": [settings.architecture],
                 "Tracing": "Active" if settings.tracing else "PassThrough",
+                **global_settings(settings),
             }
         },
     }

@@ -49,6 +49,8 @@ _FUNCIGNORE = (
     ".git*", ".vscode", ".venv", "__pycache__", "*.pyc", "local.settings.json", "test", "tests",
     GRID_FILE,
 )  # fmt: skip
+# Python logging level -> host.json log level (ILogger categories).
+_HOST_LEVELS = {"DEBUG": "Debug", "INFO": "Information", "WARNING": "Warning", "ERROR": "Error"}
 _RESERVED_MODULES = frozenset({"function_app", "faaskit", "faaskit_azure", "azure"})
 
 
@@ -140,12 +142,15 @@ def host_json(app: App, settings: Settings) -> dict[str, Any]:
     if bus or any(isinstance(fn.trigger, Topic) for fn in app.functions):
         size = max([q.batch_size or 100 for q in bus] or [100])
         extensions["serviceBus"] = {"maxConcurrentCalls": 16, "maxMessageBatchSize": size}
+    level = _HOST_LEVELS[settings.config.log_level]
     return {
         "version": "2.0",
         "logging": {
+            # the functions' own lines (category Function.<name>.User) at the stage's level
+            "logLevel": {"default": "Warning", "Host.Results": "Information", "Function": level},
             "applicationInsights": {
-                "samplingSettings": {"isEnabled": True, "excludedTypes": "Request"}
-            }
+                "samplingSettings": {"isEnabled": True, "excludedTypes": "Request;Trace"}
+            },
         },
         "extensionBundle": BUNDLE,
         "functionTimeout": f"{minutes // 60:02d}:{minutes % 60:02d}:{seconds:02d}",
