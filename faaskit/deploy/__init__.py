@@ -16,8 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
-
+from faaskit.deploy._checks import configure
 from faaskit.deploy._config import Config, load_config
 from faaskit.deploy._loader import load_app
 from faaskit.deploy._model import App, Function, Resource, Settings, resource
@@ -81,16 +80,6 @@ def build(
             )
             written[name] = [out_dir / name / f.relative_to(staging / name) for f in files]
     return written
-
-
-def configure(app: App, settings: Settings | None = None, stage: str | None = None) -> Settings:
-    """``settings`` holding the ``faaskit.toml`` settings of ``stage``, read beside the app
-    module (unless ``settings`` already holds a configuration).
-    """
-    settings = settings or Settings()
-    if settings.config != Config() and stage in (None, settings.config.stage):
-        return settings
-    return attrs.evolve(settings, config=load_config(Path(app.source).parent, stage))
 
 
 def _skipped(out_dir: Path, app: App) -> tuple[Path, ...]:

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
+
+import attrs
 
 from faaskit._routes import Http
 from faaskit._secret import Secret
+from faaskit.deploy._config import Config, load_config
 from faaskit.deploy._model import App, Function, Settings
 
-__all__ = ["check_config", "check_function", "environment"]
+__all__ = ["check_config", "check_function", "configure", "environment"]
 
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Names the platforms or faaskit set themselves: a declared value would be ignored or break them.
@@ -25,6 +29,16 @@ _AZURE_CORS = frozenset({"origins", "credentials"})
 _MAX_CONCURRENCY = 1000
 # Flex Consumption's maximumInstanceCount starts at 40.
 _PLAN_MINIMUM = {"flex": 40}
+
+
+def configure(app: App, settings: Settings | None = None, stage: str | None = None) -> Settings:
+    """``settings`` holding the ``faaskit.toml`` settings of ``stage``, read beside the app
+    module (unless ``settings`` already holds a configuration).
+    """
+    settings = settings or Settings()
+    if settings.config != Config() and stage in (None, settings.config.stage):
+        return settings
+    return attrs.evolve(settings, config=load_config(Path(app.source).parent, stage))
 
 
 def environment(fn: Function, settings: Settings) -> dict[str, Any]:

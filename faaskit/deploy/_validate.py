@@ -11,7 +11,7 @@ from typing import Any
 from faaskit._cron import to_aws, to_ncrontab
 from faaskit._declarations import Blob, Events, Queue, Schedule, Stream, Topic
 from faaskit._routes import Http
-from faaskit.deploy._checks import check_config, check_function
+from faaskit.deploy._checks import check_config, check_function, configure
 from faaskit.deploy._model import App, Function, Settings, logical_id, resource
 from faaskit.exceptions import ConfigurationError
 
@@ -227,7 +227,7 @@ def validate(
     naming it) for the ``targets`` clouds: what one of them cannot honour is refused, never
     dropped.
     """
-    settings = settings or Settings()
+    settings = configure(app, settings)
     problems: list[str] = list(check_config(app, settings, targets))
     top = app.module.split(".")[0]
     if top in sys.stdlib_module_names or top in _SHIPPED:
