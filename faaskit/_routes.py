@@ -42,6 +42,19 @@ def _methods(methods: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _caller_auth(auth: Any) -> str | None:
+    """``"iam"``/``"jwt"`` for the auth modes in which the platform establishes the caller.
+
+    API keys and function keys are checked by the platform but name no caller (AWS: "don't
+    use API keys for authentication or authorization"), so they need no principal.
+    """
+    if isinstance(auth, str) and auth.lower() in ("iam", "jwt"):
+        return auth.lower()
+    if isinstance(auth, Mapping) and "jwt" in auth:
+        return "jwt"
+    return None
+
+
 def _route_regex(route: str) -> re.Pattern[str]:
     if not _ROUTE_CHARS.match(route):
         raise ConfigurationError(
@@ -76,6 +89,10 @@ class Http(Trigger):
     ``auth`` is None/``"none"``, ``"iam"``, ``"api_key"``, ``"function"``, or a mapping such as
     ``{"jwt": {"issuer": ..., "audience": [...]}}``; ``cors`` is True, or a mapping of
     ``origins``, ``methods``, ``headers``, ``max_age``, ``credentials``.
+
+    ``caller_auth`` is ``"iam"`` or ``"jwt"`` when ``auth`` makes the platform establish who
+    the caller is: such a route never runs its handler without a principal the platform
+    vouched for (see :func:`faaskit._run.run_http`); None for the other modes.
     """
 
     kind: ClassVar[str] = "http"
@@ -85,11 +102,13 @@ class Http(Trigger):
     cors: bool | Mapping[str, Any] | None = None
     throttle: Mapping[str, Any] | None = None
     params: tuple[str, ...] = attrs.field(init=False, eq=False)
+    caller_auth: str | None = attrs.field(init=False, eq=False, repr=False)
     _regex: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_regex", _route_regex(self.route))
         object.__setattr__(self, "params", tuple(m.group(1) for m in _PARAM.finditer(self.route)))
+        object.__setattr__(self, "caller_auth", _caller_auth(self.auth))
 
     def match(self, path: str) -> dict[str, str] | None:
         """The path parameters when ``path`` fits the route template, else None."""

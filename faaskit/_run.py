@@ -17,7 +17,12 @@ from faaskit._http import HttpRequest
 from faaskit._kinds import check_kind
 from faaskit._response import Response, to_response
 from faaskit._routes import Http
-from faaskit.exceptions import HTTPError, MethodNotAllowedError, NotFoundError
+from faaskit.exceptions import (
+    HTTPError,
+    MethodNotAllowedError,
+    NotFoundError,
+    UnauthorizedError,
+)
 
 __all__ = ["arun", "arun_http", "error_response", "run", "run_http"]
 
@@ -45,7 +50,7 @@ def run_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
     """Run an HTTP handler; always returns a :class:`Response`."""
     try:
         if handler.trigger is not None:
-            request = _checked(handler.trigger, request)
+            request = _checked(handler.trigger, request, ctx)
         result = handler.func(request, ctx)
         if handler.is_async:
             result = _run_coroutine(result)
@@ -60,7 +65,7 @@ async def arun_http(handler: Any, request: HttpRequest, ctx: Context) -> Respons
     """:func:`run_http` on a running event loop."""
     try:
         if handler.trigger is not None:
-            request = _checked(handler.trigger, request)
+            request = _checked(handler.trigger, request, ctx)
         return to_response(await handler.acall(request, ctx))
     except HTTPError as exc:
         return _http_error(handler, exc, request, ctx)
@@ -68,14 +73,34 @@ async def arun_http(handler: Any, request: HttpRequest, ctx: Context) -> Respons
         return _crashed(handler, request, ctx)
 
 
-def _checked(trigger: Http, request: HttpRequest) -> HttpRequest:
-    """``request`` once the declared method and route accept it (405 / 404 otherwise)."""
+def _checked(trigger: Http, request: HttpRequest, ctx: Context) -> HttpRequest:
+    """``request`` once the declared method, route and auth accept it (405 / 404 / 401)."""
     if trigger.methods[0] != "ANY" and request.method not in trigger.methods:
         raise MethodNotAllowedError(
             f"{request.method} is not allowed on {trigger.route}",
             headers={"Allow": ", ".join(trigger.methods)},
         )
-    return request if request.route == trigger.route else _routed(trigger, request)
+    if request.route != trigger.route:
+        request = _routed(trigger, request)
+    if trigger.caller_auth is not None:
+        _authenticated(trigger.caller_auth, request, ctx)
+    return request
+
+
+def _authenticated(mode: str, request: HttpRequest, ctx: Context) -> None:
+    """401 unless the platform vouched for the caller of a route declared with ``mode`` auth.
+
+    A principal only ever comes from the platform (authorizers, IAM, App Service
+    authentication), never from what the client sent; an API key identifies no caller.
+    """
+    principal = request.principal
+    if principal is not None and principal.provider != "api-key":
+        return
+    scheme = "AWS4-HMAC-SHA256" if mode == "iam" and ctx.platform == "aws" else "Bearer"
+    raise UnauthorizedError(
+        f"{request.method} {request.path} needs an authenticated caller ({mode} auth)",
+        headers={"WWW-Authenticate": scheme},
+    )
 
 
 def _crashed(handler: Any, request: HttpRequest, ctx: Context) -> Response:
