@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
-import json as _json
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
+
+from faaskit._json import loads
 
 __all__ = ["CloudEvent", "iso_or_empty", "structure"]
 
@@ -61,7 +62,7 @@ def structure(
         media = (content_type or "").split(";", 1)[0].strip().lower()
         try:
             if media.endswith("json"):
-                event["data"] = _json.loads(raw) if raw else None
+                event["data"] = loads(raw) if raw else None
             elif media.startswith("text/"):
                 event["data"] = raw.decode("utf-8")
             elif raw:

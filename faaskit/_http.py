@@ -70,10 +70,10 @@ class HttpRequest:
         """The body parsed as JSON; a body that is not JSON raises :class:`BadRequestError`."""
         if not self.body:
             raise BadRequestError("request body is empty, expected JSON")
-        import json
+        from faaskit._json import loads
 
         try:
-            return json.loads(self.body)
+            return loads(self.body)
         except ValueError as exc:
             raise BadRequestError(f"request body is not valid JSON: {exc}") from exc
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import json as _json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from faaskit._cloudevent import structure
+from faaskit._json import loads
 from faaskit._lazy import deferrable
 from faaskit.exceptions import InvalidEventError
 
@@ -34,8 +34,8 @@ def parse_json(data: bytes, what: str, event: Message | Record) -> Any:
                 text: Any = data.decode("utf-8", "surrogatepass")
             except AttributeError:  # str or memoryview: as json.loads takes (or refuses) it
                 text = data
-            return _json.loads(text)
-        return _json.loads(data)
+            return loads(text)
+        return loads(data)
     except ValueError as exc:
         raise InvalidEventError(
             f"{what} {event.id} is not valid JSON: {exc}",
@@ -89,7 +89,7 @@ class Message:
 
 def _looks_json(data: bytes) -> bool:
     try:
-        _json.loads(data)
+        loads(data)
     except ValueError:
         return False
     return True

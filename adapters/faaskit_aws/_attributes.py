@@ -9,10 +9,10 @@ https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from faaskit._json import loads
 from faaskit_aws._fields import b64, invalid, number, optional, require
 
 __all__ = ["Attributes", "attributes", "sns_attribute", "sqs_attribute"]
@@ -98,7 +98,7 @@ def sns_attribute(value: Any, source: str, path: str) -> Any:
         if not isinstance(text, str):
             raise invalid(source, f"{path}.Value", "must be a JSON array string")
         try:
-            items = json.loads(text)
+            items = loads(text)
         except ValueError:
             items = None
         if not isinstance(items, list):

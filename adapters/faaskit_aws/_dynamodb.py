@@ -3,7 +3,9 @@
 Format: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AttributeValue.html
 ``S`` -> str, ``N`` -> int (or ``Decimal`` when not an integer), ``B`` -> bytes (base64
 decoded), ``SS``/``NS``/``BS`` -> set, ``M`` -> dict, ``L`` -> list, ``NULL`` -> None,
-``BOOL`` -> bool. A malformed value raises :class:`~faaskit.InvalidEventError` naming its path.
+``BOOL`` -> bool. A malformed value raises :class:`~faaskit.InvalidEventError` naming its path,
+as does nesting deeper than DynamoDB's 32 levels:
+https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-data-types
 """
 
 from __future__ import annotations
@@ -22,8 +24,12 @@ def _items(raw: Any, source: str, path: str) -> list[Any]:
     return raw
 
 
-def value(raw: Any, source: str, path: str) -> Any:
-    """One attribute value, recursively."""
+# DynamoDB supports up to 32 levels of nested maps and lists.
+MAX_DEPTH = 32
+
+
+def value(raw: Any, source: str, path: str, depth: int = 0) -> Any:
+    """One attribute value, recursively (``depth`` counts the maps and lists around it)."""
     if not isinstance(raw, Mapping) or len(raw) != 1:
         raise invalid(source, path, "must be an object with exactly one type key")
     ((kind, data),) = raw.items()
@@ -44,11 +50,15 @@ def value(raw: Any, source: str, path: str) -> Any:
         if data is not True:
             raise invalid(source, where, "must be true")
         return None
-    if kind == "M":
-        return image(data, source, where)
-    if kind == "L":
+    if kind in ("M", "L"):
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise invalid(source, where, f"is nested deeper than {MAX_DEPTH} levels")
+        if kind == "M":
+            return image(data, source, where, depth)
         return [
-            value(v, source, f"{where}[{i}]") for i, v in enumerate(_items(data, source, where))
+            value(v, source, f"{where}[{i}]", depth)
+            for i, v in enumerate(_items(data, source, where))
         ]
     if kind == "SS":
         items = _items(data, source, where)
@@ -65,8 +75,8 @@ def value(raw: Any, source: str, path: str) -> Any:
     raise invalid(source, path, f"has an unknown type key {kind!r}")
 
 
-def image(raw: Any, source: str, path: str) -> dict[str, Any]:
+def image(raw: Any, source: str, path: str, depth: int = 0) -> dict[str, Any]:
     """A map of attribute names to values (``NewImage``, ``OldImage``, ``Keys``, ``M``)."""
     if not isinstance(raw, Mapping):
         raise invalid(source, path, f"must be an object, got {type(raw).__name__}")
-    return {str(name): value(item, source, f"{path}.{name}") for name, item in raw.items()}
+    return {str(name): value(item, source, f"{path}.{name}", depth) for name, item in raw.items()}

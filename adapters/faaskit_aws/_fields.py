@@ -103,8 +103,13 @@ def iso_time(value: Any, source: str, path: str) -> _dt.datetime | None:
     try:
         parsed = _dt.datetime.fromisoformat(text)
     except ValueError:
-        raise invalid(source, path, f"is not an ISO 8601 time: {value!r}") from None
+        raise invalid(source, path, f"is not an ISO 8601 time: {value!r:.80}") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.timezone.utc)
+
+
+# Longer than any epoch timestamp in microseconds, and beyond what a datetime can hold.
+_EPOCH_CHARS = 40
+_MAX_MICROS = 10**20
 
 
 def epoch(value: Any, source: str, path: str, *, unit: int = 1) -> _dt.datetime | None:
@@ -112,6 +117,8 @@ def epoch(value: Any, source: str, path: str, *, unit: int = 1) -> _dt.datetime 
     if value is None:
         return None
     try:
+        if type(value) is str and len(value) > _EPOCH_CHARS:
+            raise ValueError
         if type(value) is int or (type(value) is str and value.isdigit()):
             return _EPOCH + _dt.timedelta(microseconds=int(value) * 1_000_000 // unit)
         if isinstance(value, bool):
@@ -119,9 +126,12 @@ def epoch(value: Any, source: str, path: str, *, unit: int = 1) -> _dt.datetime 
         from decimal import Decimal  # only fractional timestamps need it (cold start)
 
         micros = Decimal(str(value)) * 1_000_000 / unit
+        # Checked before int(), which takes time quadratic in a huge exponent.
+        if not abs(micros) < _MAX_MICROS:
+            raise ValueError
         return _EPOCH + _dt.timedelta(microseconds=int(micros))
     except (TypeError, ValueError, ArithmeticError):
-        raise invalid(source, path, f"is not an epoch timestamp: {value!r}") from None
+        raise invalid(source, path, f"is not an epoch timestamp: {value!r:.80}") from None
 
 
 def b64(value: Any, source: str, path: str) -> bytes:
@@ -134,11 +144,18 @@ def b64(value: Any, source: str, path: str) -> bytes:
         raise invalid(source, path, "is not valid base64") from None
 
 
+# DynamoDB and SQS numbers: at most 38 significant digits, magnitudes 1E-130 to 9.99E+125.
+_NUMBER_CHARS = 200
+_EXPONENT = 130
+
+
 def number(value: Any, source: str, path: str) -> int | Decimal:
     """A decimal number string as an ``int`` when it is an integer literal, else ``Decimal``."""
     if not isinstance(value, str):
         raise invalid(source, path, f"must be a number string, got {type(value).__name__}")
     text = value.strip()
+    if len(text) > _NUMBER_CHARS:
+        raise invalid(source, path, f"has more than {_NUMBER_CHARS} characters")
     digits = text[1:] if text[:1] in "+-" else text
     if digits.isdigit() and digits.isascii():
         return int(text)
@@ -147,9 +164,11 @@ def number(value: Any, source: str, path: str) -> int | Decimal:
 
         result = Decimal(text)
     except ArithmeticError:
-        raise invalid(source, path, f"is not a number: {value!r}") from None
+        raise invalid(source, path, f"is not a number: {value!r:.80}") from None
     if not result.is_finite():
-        raise invalid(source, path, f"is not a finite number: {value!r}")
+        raise invalid(source, path, f"is not a finite number: {value!r:.80}")
+    if result and not -_EXPONENT <= result.adjusted() <= _EXPONENT:
+        raise invalid(source, path, f"is out of range: {value!r:.80}")
     return result
 
 

@@ -127,7 +127,7 @@ class _Where:
         self.record = record
 
     def __call__(self) -> str:
-        return f"Records[{_position(self.fields.records, self.record)}].messageAttributes"
+        return f"Records[{self.fields.position(self.record)}].messageAttributes"
 
     def __reduce__(self) -> tuple[Any, ...]:
         return str, (self(),)
@@ -136,10 +136,26 @@ class _Where:
 class SqsFields(Pending):
     """The pending metadata of the plain messages of one SQS delivery."""
 
-    __slots__ = ("records",)
+    __slots__ = ("positions", "records")
 
     def __init__(self, records: Sequence[Any]) -> None:
         self.records = records
+        self.positions: dict[int, int] | None = None
+
+    def position(self, record: Any) -> int:
+        """The index of ``record`` (itself, not an equal one) in the delivery; the index of
+        every record is found once, when an error first needs one, so that naming the records
+        of a malformed batch stays linear and counting costs nothing on the plain path.
+        """
+        try:
+            positions = self.positions
+        except AttributeError:  # sqs_batch makes this object without __init__
+            positions = None
+        if positions is None:
+            positions = self.positions = {}
+            for index, item in enumerate(self.records):
+                positions.setdefault(id(item), index)
+        return positions[id(record)]
 
     def resolve(self, instance: Any, name: str) -> Any:
         record = instance.raw
@@ -147,7 +163,7 @@ class SqsFields(Pending):
             return _DECODE[name](self, record)
         except _ODD:
             pass
-        return careful_field(record, _position(self.records, record), name)
+        return careful_field(record, self.position(record), name)
 
 
 def careful_field(record: Any, index: int, name: str) -> Any:
@@ -172,13 +188,6 @@ def careful_field(record: Any, index: int, name: str) -> Any:
     if name == "enqueued_at":
         return epoch(system.get("SentTimestamp"), "sqs", f"{spath}.SentTimestamp", unit=1000)
     return optional(system, "MessageGroupId", str, "sqs", spath)
-
-
-def _position(records: Sequence[Any], record: Any) -> int:
-    """The index of ``record`` (itself, not an equal one) in ``records``; found when needed,
-    so that counting costs nothing on the plain path.
-    """
-    return next(i for i, item in enumerate(records) if item is record)
 
 
 def _entry(message: Message) -> BatchEntry:

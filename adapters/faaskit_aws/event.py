@@ -10,11 +10,11 @@ share the envelope but have their own portable types, so this decoder leaves the
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from faaskit._cloudevent import CloudEvent
 from faaskit._context import Context
+from faaskit._json import loads
 from faaskit_aws._fields import iso_time, optional, require
 
 __all__ = ["DECODERS", "EVENTBRIDGE", "is_envelope"]
@@ -38,7 +38,7 @@ def _data(detail: Any) -> Any:
     """The event's ``detail``; a JSON text (EventBridge Scheduler sends ``"{}"``) is parsed."""
     if isinstance(detail, str):
         try:
-            return json.loads(detail)
+            return loads(detail)
         except ValueError:
             return detail
     return detail

@@ -26,12 +26,12 @@ batch, but would also hide which messages succeeded).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from faaskit._batch import BatchEntry, BatchResult
 from faaskit._context import Context
+from faaskit._json import loads
 from faaskit._message import Message, MessageBatch
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._attributes import Attributes, sns_attribute
@@ -55,7 +55,7 @@ def _json_body(body: str) -> Any:
     if not _may_wrap(body):
         return None
     try:
-        return json.loads(body)
+        return loads(body)
     except ValueError:
         return None
 

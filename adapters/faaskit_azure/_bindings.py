@@ -54,13 +54,14 @@ def parse_time(value: Any, *, source: str, field: str) -> _dt.datetime | None:
     """An ISO-8601 time (``datetime`` or string, 7-digit fractions allowed) in UTC, or None."""
     if value is None or value == "":
         return None
-    if isinstance(value, _dt.datetime):
-        return utc(value)
-    if isinstance(value, str):
-        try:
+    # OverflowError: a time at the edge of the datetime range that UTC moves past it.
+    try:
+        if isinstance(value, _dt.datetime):
+            return utc(value)
+        if isinstance(value, str):
             return utc(_dt.datetime.fromisoformat(_iso(value)))
-        except ValueError:
-            pass
+    except (ValueError, OverflowError):
+        pass
     raise InvalidEventError(
         f"{source} field {field!r} is not an ISO-8601 time: {value!r}", source=source, field=field
     )

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import os
 from collections.abc import Mapping
 from typing import Any
 
+from faaskit._json import loads
 from faaskit._principal import Principal
 from faaskit.exceptions import BadRequestError
 
@@ -117,7 +117,7 @@ def principal(headers: Mapping[str, str]) -> Principal | None:
     claims: dict[str, Any] = {}
     if encoded:
         try:
-            token = json.loads(base64.b64decode(encoded + "=" * (-len(encoded) % 4)))
+            token = loads(base64.b64decode(encoded + "=" * (-len(encoded) % 4)))
         except (binascii.Error, ValueError, RecursionError) as exc:
             raise BadRequestError(f"{_PRINCIPAL} header is not base64-encoded JSON") from exc
         if not isinstance(token, Mapping):

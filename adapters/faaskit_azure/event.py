@@ -83,6 +83,10 @@ def grid_fields(raw: Any, source: str) -> GridEvent:
             raise InvalidEventError(
                 f"{source}: {type(raw).__name__} is not an Event Grid event", source=source
             ) from exc
+        except (ValueError, RecursionError):
+            raise InvalidEventError(
+                f"{source} event data is not valid JSON", source=source, field="data"
+            ) from None
         when = parse_time(when, source=source, field="time")
     if not isinstance(ident, str) or not ident:
         raise InvalidEventError(f"{source} event has no 'id'", source=source, field="id")

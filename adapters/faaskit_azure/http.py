@@ -28,7 +28,7 @@ from faaskit._multidict import Headers, MultiDict
 from faaskit._request_cookies import Cookies
 from faaskit._response import Response, to_response
 from faaskit._routes import Http
-from faaskit.exceptions import ConfigurationError
+from faaskit.exceptions import BadRequestError, ConfigurationError
 from faaskit_azure._easy_auth import client_ip, principal, trusted_principal
 
 __all__ = ["HTTP", "AzureHttp", "azure_route", "principal", "register"]
@@ -52,9 +52,19 @@ def _items(data: Any) -> Iterable[tuple[str, Any]]:
     return data.items() if isinstance(data, Mapping) else ()
 
 
+def _split(url: str) -> Any:
+    """``url`` split into its parts; a URL that cannot be split (say, an unbalanced IPv6
+    bracket in the host) is a bad request.
+    """
+    try:
+        return urlsplit(url)
+    except ValueError as exc:
+        raise BadRequestError(f"request URL is malformed: {exc}") from None
+
+
 def _query(raw: Any) -> Iterable[tuple[str, Any]]:
     """Every query value, from the URL (the worker's ``params`` keep one value per name)."""
-    query = urlsplit(raw.url).query
+    query = _split(str(raw.url)).query
     if query:
         return parse_qsl(query, keep_blank_values=True)
     return _items(raw.params)
@@ -74,7 +84,7 @@ class AzureHttp:
         return hasattr(raw, "route_params") and hasattr(raw, "get_body") and hasattr(raw, "url")
 
     def _path(self, url: str) -> str:
-        path = urlsplit(url).path or "/"
+        path = _split(url).path or "/"
         if "%" in path:  # decoded, as the AWS decoders give it
             path = unquote(path)
         prefix = self.prefix

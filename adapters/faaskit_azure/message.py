@@ -40,7 +40,14 @@ import attrs
 from faaskit._context import Context
 from faaskit._message import Message, MessageBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
-from faaskit_azure._bindings import batch_entries, binding, connection, option, raise_failures, utc
+from faaskit_azure._bindings import (
+    batch_entries,
+    binding,
+    connection,
+    option,
+    parse_time,
+    raise_failures,
+)
 
 __all__ = [
     "DECODERS",
@@ -119,7 +126,9 @@ class StorageQueue:
             body=_body(raw, source),
             attributes={},
             delivery_count=_count(getattr(raw, "dequeue_count", None), source, "dequeue_count"),
-            enqueued_at=utc(getattr(raw, "insertion_time", None)),
+            enqueued_at=parse_time(
+                getattr(raw, "insertion_time", None), source=source, field="insertion_time"
+            ),
             source=self.queue,
             raw=raw,
         )
@@ -163,7 +172,9 @@ class ServiceBus:
             body=_body(raw, source),
             attributes=_properties(raw, source),
             delivery_count=_count(getattr(raw, "delivery_count", None), source, "delivery_count"),
-            enqueued_at=utc(getattr(raw, "enqueued_time_utc", None)),
+            enqueued_at=parse_time(
+                getattr(raw, "enqueued_time_utc", None), source=source, field="enqueued_time_utc"
+            ),
             source=self.entity,
             subject=getattr(raw, "subject", None) or getattr(raw, "label", None) or None,
             group_id=session or None,

@@ -43,9 +43,9 @@ from faaskit_azure._bindings import (
     binding,
     connection,
     option,
+    parse_time,
     raise_failures,
     retry,
-    utc,
 )
 
 __all__ = ["COSMOS_DB", "DECODERS", "EVENT_HUBS", "CosmosDB", "EventHubs", "register"]
@@ -88,7 +88,9 @@ class EventHubs:
             id=str(sequence),
             data=bytes(body),
             partition_key=getattr(raw, "partition_key", None) or None,
-            time=utc(getattr(raw, "enqueued_time", None)),
+            time=parse_time(
+                getattr(raw, "enqueued_time", None), source=source, field="enqueued_time"
+            ),
             source=self.hub,
             raw=raw,
         )
@@ -135,7 +137,12 @@ def _ts(value: Any, source: str) -> _dt.datetime | None:
             source=source,
             field="_ts",
         )
-    return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+    try:
+        return _dt.datetime.fromtimestamp(value, _dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        raise InvalidEventError(
+            f"{source} document '_ts' is out of range: {value!r}", source=source, field="_ts"
+        ) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -157,9 +164,17 @@ class CosmosDB:
             raise InvalidEventError(
                 f"{source} change feed entry {index} has no 'id'", source=source, field="id"
             )
+        try:
+            data = json.dumps(doc, separators=(",", ":")).encode("utf-8")
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise InvalidEventError(
+                f"{source} change feed entry {index} is not a JSON document: {type(exc).__name__}",
+                source=source,
+                field=f"[{index}]",
+            ) from None
         return Record(
             id=ident,
-            data=json.dumps(doc, separators=(",", ":")).encode("utf-8"),
+            data=data,
             time=_ts(doc.get("_ts"), source),
             source=self.container,
             new=doc,
