@@ -15,23 +15,27 @@ import attrs
 
 from faaskit._context import Context
 from faaskit._kinds import KINDS, check_kind, kind_of
-from faaskit._message import MessageBatch
-from faaskit._stream import RecordBatch
+from faaskit._message import Message, MessageBatch
+from faaskit._stream import Record, RecordBatch
 from faaskit.exceptions import BatchFailedError, InvalidEventError, TriggerMismatchError
 
 __all__ = ["BatchEntry", "BatchResult", "arun_batch", "batch_plan", "run_batch"]
 
 
-def _ids(ids: Any) -> Sequence[str]:
-    """One failed id given as a string is that id, not its characters."""
-    return (ids,) if isinstance(ids, str) else ids
+def _ids(ids: Any) -> Sequence[Any]:
+    """One failed id (or message, or record) given alone is that item, not its characters."""
+    if isinstance(ids, str | Message | Record):
+        return (ids,)
+    return ids if isinstance(ids, list | tuple) else tuple(ids)
 
 
 @attrs.frozen(kw_only=True)
 class BatchResult:
-    """What a batch handler reports: the ids (message ids or sequence numbers) that failed."""
+    """What a batch handler reports: the items that failed, as their ids (message ids or
+    sequence numbers) or as the :class:`Message` / :class:`Record` objects themselves.
+    """
 
-    failed: Sequence[str] = attrs.field(default=(), converter=_ids)
+    failed: Sequence[Any] = attrs.field(default=(), converter=_ids)
 
 
 @attrs.frozen(kw_only=True)
@@ -218,11 +222,22 @@ def _whole(
         ctx.log.error("batch handler %s failed", handler.name, exc_info=error)
         failed = set(good)
     else:
-        ids = {str(i) for i in result.failed} if isinstance(result, BatchResult) else set()
-        unknown = ids - {entries[i].id for i in good}
-        if unknown:
-            ctx.log.warning("batch handler %s reported unknown ids %s", handler.name, unknown)
-        failed = {i for i in good if entries[i].id in ids}
+        ids = _reported(result)
+        if isinstance(ids, str):
+            problem = ids
+        else:
+            unknown = ids - {entries[i].id for i in good}
+            problem = f"reported ids not in the batch: {sorted(unknown)[:5]}" if unknown else ""
+        if problem:
+            # Acknowledging what the handler may have meant as failed would lose messages.
+            ctx.log.error(
+                "batch handler %s: %s; the whole batch fails so that it is redelivered",
+                handler.name,
+                problem,
+            )
+            failed = set(good)
+        else:
+            failed = {i for i in good if entries[i].id in ids}
     indices = sorted(failed | set(bad))
     if indices and not report:
         raise BatchFailedError(
@@ -230,6 +245,40 @@ def _whole(
             failed=tuple(entries[i].id for i in indices),
         )
     return _result(entries, indices, stream=stream, ordered=ordered)
+
+
+def _reported(result: Any) -> set[str] | str:
+    """The ids a whole-batch handler's return value reports as failed, or why it is ambiguous.
+
+    Taken: None (nothing failed), a :class:`BatchResult`, Lambda's own
+    ``{"batchItemFailures": [{"itemIdentifier": id}, ...]}``, or a list of failed items; an
+    item is an id or the :class:`Message` / :class:`Record` itself.
+    """
+    if result is None:
+        return set()
+    if isinstance(result, BatchResult):
+        items: Any = result.failed
+    elif isinstance(result, dict) and set(result) == {"batchItemFailures"}:
+        listed = result["batchItemFailures"]
+        if not isinstance(listed, list):
+            return "batchItemFailures is not a list"
+        items = [i.get("itemIdentifier") if isinstance(i, dict) else i for i in listed]
+    elif isinstance(result, list | tuple | set | frozenset):
+        items = result
+    else:
+        return (
+            f"returned {type(result).__name__}, not a BatchResult, a list of failed items or None"
+        )
+    ids: set[str] = set()
+    for item in items:
+        if isinstance(item, Message | Record):
+            item = item.id
+        elif type(item) is int:
+            item = str(item)
+        if not isinstance(item, str) or not item:
+            return f"reported a failed item that is not an id, message or record: {item!r:.80}"
+        ids.add(item)
+    return ids
 
 
 # BatchResult is frozen, so every batch without failures can share one.

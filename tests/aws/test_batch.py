@@ -59,14 +59,15 @@ def test_batch_handler_raising_reports_every_message() -> None:
     assert reported(_whole(exc=RuntimeError("down"))(raw, LambdaContext())) == _ids(raw)
 
 
-def test_batch_handler_unknown_ids_are_ignored_with_a_warning(
+def test_batch_handler_unknown_ids_fail_the_whole_batch(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     raw = fixture("sqs/standard")
     ids = _ids(raw)
     handler = _whole(lambda b: faaskit.BatchResult(failed=[ids[2], "no-such-id"]))
     caplog.set_level(logging.WARNING, logger="faaskit")
-    assert reported(handler(raw, LambdaContext())) == [ids[2]]
+    # An id the batch does not hold may be a misspelt failure: nothing is acknowledged.
+    assert reported(handler(raw, LambdaContext())) == ids
     assert "no-such-id" in caplog.text
 
 
