@@ -44,11 +44,14 @@ def parse_json(data: bytes, what: str, event: Message | Record) -> Any:
         ) from exc
 
 
-@deferrable("attributes", "delivery_count", "enqueued_at", "source", "group_id")
+@deferrable("attributes", "delivery_count", "enqueued_at", "source", "group_id", "trace_id")
 @attrs.frozen(kw_only=True)
 class Message:
     """One message from a queue or a topic subscription.
 
+    ``trace_id`` is the producer's trace context when the service carried it (SQS
+    ``AWSTraceHeader``, a Service Bus ``traceparent`` / ``Diagnostic-Id`` application property,
+    ``file://`` queues), so a consumer can link its work to the sender's trace.
     Adapters may leave the metadata fields to be decoded on first read (:mod:`faaskit._lazy`);
     a malformed raw value then raises :class:`InvalidEventError` naming it at that read.
     """
@@ -61,6 +64,7 @@ class Message:
     source: str | None = None
     subject: str | None = None
     group_id: str | None = None
+    trace_id: str | None = None
     raw: Any = attrs.field(default=None, eq=False, repr=False)
 
     @functools.cached_property

@@ -11,6 +11,8 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from faaskit._trace import current as current_trace
+from faaskit._trace import to_xray
 from faaskit.exceptions import InvalidStorageRequest, StorageError
 from faaskit.storage._base import (
     AttributeValue,
@@ -79,6 +81,11 @@ class SQSQueue(QueueSender):
         checked = check_attributes(attributes, self._url)
         if checked:
             entry["MessageAttributes"] = {k: _attribute(v) for k, v in checked.items()}
+        trace = to_xray(current_trace())
+        if trace is not None:  # the consumer's Lambda invocation joins the sender's trace
+            entry["MessageSystemAttributes"] = {
+                "AWSTraceHeader": {"DataType": "String", "StringValue": trace}
+            }
         if self.fifo:
             entry["MessageGroupId"] = self.group_id
             entry["MessageDeduplicationId"] = uuid.uuid4().hex

@@ -97,6 +97,13 @@ def _source(fields: SqsFields, record: Any) -> str | None:
     raise TypeError
 
 
+def _trace_id(fields: SqsFields, record: Any) -> str | None:
+    trace = record["attributes"].get("AWSTraceHeader")
+    if trace is None or type(trace) is str:
+        return trace
+    raise TypeError
+
+
 def _group_id(fields: SqsFields, record: Any) -> str | None:
     group = record["attributes"].get("MessageGroupId")
     if group is None or type(group) is str:
@@ -110,6 +117,7 @@ _DECODE: dict[str, Callable[[SqsFields, Any], Any]] = {
     "enqueued_at": _enqueued_at,
     "source": _source,
     "group_id": _group_id,
+    "trace_id": _trace_id,
 }
 METADATA = tuple(_DECODE)
 """The Message fields an SQS record's metadata gives."""
@@ -187,6 +195,8 @@ def careful_field(record: Any, index: int, name: str) -> Any:
         return int(number(str(count), "sqs", f"{spath}.ApproximateReceiveCount"))
     if name == "enqueued_at":
         return epoch(system.get("SentTimestamp"), "sqs", f"{spath}.SentTimestamp", unit=1000)
+    if name == "trace_id":  # the producer's X-Ray header, sent as a system attribute
+        return optional(system, "AWSTraceHeader", str, "sqs", spath)
     return optional(system, "MessageGroupId", str, "sqs", spath)
 
 
@@ -236,6 +246,7 @@ def sqs_batch(raw: Any, batch: Sequence[Any], careful: Careful) -> MessageBatch:
         message.source = fields
         message.subject = None
         message.group_id = fields
+        message.trace_id = fields
         message.raw = record
         message.text = body  # what Message.text would decode from the body
         message.__class__ = Message

@@ -140,6 +140,7 @@ def _from_envelope(
         source=arn_name(envelope.get("TopicArn")),
         subject=optional(envelope, "Subject", str, source, path),
         group_id=message.group_id,
+        trace_id=message.trace_id,
         raw=message.raw,
     )
     return inner, _json_body(text)

@@ -151,6 +151,23 @@ def _properties(raw: Any, source: str) -> dict[str, Any]:
     return {}
 
 
+def _trace(raw: Any) -> str | None:
+    """The producer's W3C ``traceparent`` (or the older ``Diagnostic-Id``) application property.
+
+    https://learn.microsoft.com/azure/service-bus-messaging/service-bus-end-to-end-tracing
+    """
+    for name in ("application_properties", "user_properties"):
+        properties = getattr(raw, name, None)
+        if isinstance(properties, Mapping):
+            for key in ("traceparent", "Diagnostic-Id"):
+                value = properties.get(key)
+                if isinstance(value, bytes):
+                    value = value.decode("utf-8", "replace")
+                if isinstance(value, str) and value:
+                    return value
+    return None
+
+
 @attrs.frozen(kw_only=True)
 class ServiceBus:
     """A Service Bus message or a list of them (``cardinality="many"``)."""
@@ -178,6 +195,7 @@ class ServiceBus:
             source=self.entity,
             subject=getattr(raw, "subject", None) or getattr(raw, "label", None) or None,
             group_id=session or None,
+            trace_id=_trace(raw),
             raw=raw,
         )
 

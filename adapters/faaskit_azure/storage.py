@@ -288,7 +288,12 @@ class AzureQueue(QueueSender):
         self._errors = azure_errors()
 
     def send(self, body: Body, *, attributes: Mapping[str, AttributeValue] | None = None) -> str:
-        """Put one message on the queue; the id the service assigned."""
+        """Put one message on the queue; the id the service assigned.
+
+        A Storage Queue message is only its body, so it cannot carry the sender's trace
+        context (nor attributes); Service Bus carries it as a ``traceparent`` application
+        property, which the receiving :class:`faaskit.Message` exposes as ``trace_id``.
+        """
         if attributes:
             raise InvalidStorageRequest(
                 f"{self._url}: Azure Queue messages carry no attributes; put them in the body"

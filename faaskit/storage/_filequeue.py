@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from faaskit._message import Message
+from faaskit._trace import current as current_trace
 from faaskit.exceptions import BlobNotFound, InvalidStorageRequest, StorageError
 from faaskit.storage._atomic import atomic_write
 from faaskit.storage._base import AttributeValue, Body, QueueSender, check_attributes, encode_body
@@ -83,6 +84,9 @@ class FileQueue(QueueSender):
             "attributes": {name: _encode_attribute(v) for name, v in checked.items()},
             "enqueued_at": _dt.datetime.now(_dt.timezone.utc).isoformat(),
         }
+        trace = current_trace()
+        if trace:
+            record["trace"] = trace
         tmp_dir = os.path.join(self.path, ".tmp")
         try:
             if not os.path.isdir(self.path):
@@ -119,6 +123,7 @@ class FileQueue(QueueSender):
                     attributes={k: _decode_attribute(v) for k, v in record["attributes"].items()},
                     enqueued_at=_dt.datetime.fromisoformat(record["enqueued_at"]),
                     source=self._url,
+                    trace_id=record.get("trace"),
                     raw=record,
                 )
             except FileNotFoundError:

@@ -129,7 +129,9 @@ def test_deferrable_refuses_names_that_are_not_slots() -> None:
 
 def test_message_metadata_fields_are_deferrable() -> None:
     names = {name for name, value in vars(Message).items() if isinstance(value, Deferred)}
-    assert names == {"attributes", "delivery_count", "enqueued_at", "source", "group_id"}
+    assert names == {
+        *("attributes", "delivery_count", "enqueued_at", "source", "group_id", "trace_id"),
+    }
     message = Message(id="m", body=b"x", delivery_count=2)
     assert message.delivery_count == 2 and message.attributes == {}
 
