@@ -91,7 +91,7 @@ def deliver_messages(
                         aws_events.sns(
                             _text(message),
                             topic=queue,
-                            subject=None,
+                            subject=message.subject,
                             attributes=dict(message.attributes),
                         ),
                     )
@@ -114,6 +114,7 @@ def deliver_messages(
         elif binding == "serviceBusTrigger":
             spec = azure_events.servicebus(
                 message.body,
+                subject=message.subject,
                 properties=dict(message.attributes),
                 delivery_count=attempt,
                 message_id=message.id,

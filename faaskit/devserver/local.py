@@ -8,7 +8,9 @@ under ``events/.rules/<handler>/``) and ``dead-letter/<name>/`` (messages that f
 attempt). While the server runs, storage URLs of either cloud (``s3://b``, ``azure://b``,
 ``sqs://q``, ``azure-queue://q``) opened with ``faaskit.storage`` are redirected here, so a
 handler writing to a bucket or sending to a queue fires the local triggers, as it would in
-the cloud.
+the cloud. Topics (``sns://t``, ``servicebus-topic://t``) are the queue folders the
+topic's subscribers are fed from, and event buses (``events://b``, ``eventgrid://h``) the
+local bus.
 """
 
 from __future__ import annotations
@@ -93,6 +95,14 @@ class LocalCloud:
                 target = self.queue_dir(name)
                 target.mkdir(parents=True, exist_ok=True)
                 return target.as_uri()
+        if kind == "topics" and parts.scheme in ("sns", "servicebus-topic") and parts.netloc:
+            target = self.queue_dir(parts.netloc.rsplit(":", 1)[-1])
+            target.mkdir(parents=True, exist_ok=True)
+            return target.as_uri()
+        if kind == "events" and parts.scheme in ("events", "eventgrid"):
+            target = self.events_dir()
+            target.mkdir(parents=True, exist_ok=True)
+            return target.as_uri()
         return url
 
     def install(self) -> None:

@@ -193,5 +193,5 @@ class Fanout:
                     self.rejected.send(message.body, attributes=attributes)
                     targets = []
             for queue in targets:
-                queue.send(body, attributes=attributes)
+                queue.send(body, attributes=attributes, subject=message.subject)
             self.source.delete(message.id)

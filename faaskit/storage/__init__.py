@@ -46,6 +46,7 @@ from faaskit.exceptions import (
     StorageError,
 )
 from faaskit.storage._base import BlobInfo, BlobStore, QueueSender
+from faaskit.storage._publish import EventBus, Topic
 from faaskit.storage._url import Location, parse
 
 __all__ = [
@@ -53,13 +54,17 @@ __all__ = [
     "BlobInfo",
     "BlobNotFound",
     "BlobStore",
+    "EventBus",
     "InvalidStorageRequest",
     "Location",
     "PreconditionFailed",
     "QueueSender",
     "StorageError",
+    "Topic",
     "blobs",
+    "events",
     "queues",
+    "topics",
 ]
 
 _BACKENDS = {
@@ -69,6 +74,12 @@ _BACKENDS = {
     ("queues", "file"): ("faaskit.storage._filequeue", "queue_sender"),
     ("queues", "sqs"): ("faaskit_aws.storage", "queue_sender"),
     ("queues", "azure-queue"): ("faaskit_azure.storage", "queue_sender"),
+    ("topics", "file"): ("faaskit.storage._filetopic", "topic"),
+    ("topics", "sns"): ("faaskit_aws._publish", "topic"),
+    ("topics", "servicebus-topic"): ("faaskit_azure._publish", "topic"),
+    ("events", "file"): ("faaskit.storage._filetopic", "event_bus"),
+    ("events", "events"): ("faaskit_aws._publish", "event_bus"),
+    ("events", "eventgrid"): ("faaskit_azure._publish", "event_bus"),
 }
 
 
@@ -101,3 +112,24 @@ def queues(url: str, **options: Any) -> QueueSender:
     """
     sender: QueueSender = _open("queues", url, options)
     return sender
+
+
+def topics(url: str, **options: Any) -> Topic:
+    """The :class:`Topic` for ``url`` (``sns://``, ``servicebus-topic://`` or ``file://``).
+
+    ``options`` configure the backend: for SNS as for :func:`queues` (FIFO topics also take
+    ``group_id``); for Service Bus ``connection_string``, ``endpoint``, ``credential``; for
+    ``file://`` ``create`` and ``durable``.
+    """
+    topic: Topic = _open("topics", url, options)
+    return topic
+
+
+def events(url: str, **options: Any) -> EventBus:
+    """The :class:`EventBus` for ``url`` (``events://``, ``eventgrid://`` or ``file://``).
+
+    ``options`` configure the backend: for EventBridge as for :func:`queues`; for Event Grid
+    ``key``, ``endpoint``, ``credential``; for ``file://`` ``create`` and ``durable``.
+    """
+    bus: EventBus = _open("events", url, options)
+    return bus

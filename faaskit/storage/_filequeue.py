@@ -73,8 +73,17 @@ class FileQueue(QueueSender):
         if create:
             os.makedirs(self.path, exist_ok=True)
 
-    def send(self, body: Body, *, attributes: Mapping[str, AttributeValue] | None = None) -> str:
-        """Write one message file atomically; its id (which sorts in send order)."""
+    def send(
+        self,
+        body: Body,
+        *,
+        attributes: Mapping[str, AttributeValue] | None = None,
+        subject: str | None = None,
+    ) -> str:
+        """Write one message file atomically; its id (which sorts in send order).
+
+        ``subject`` (what a topic message carries) comes back as :attr:`Message.subject`.
+        """
         data = encode_body(body, self._url)
         checked = check_attributes(attributes, self._url)
         message_id = f"{_stamp():020d}-{next(_counter):08d}-{uuid.uuid4().hex[:12]}"
@@ -87,6 +96,8 @@ class FileQueue(QueueSender):
         trace = current_trace()
         if trace:
             record["trace"] = trace
+        if subject is not None:
+            record["subject"] = subject
         tmp_dir = os.path.join(self.path, ".tmp")
         try:
             if not os.path.isdir(self.path):
@@ -124,6 +135,7 @@ class FileQueue(QueueSender):
                     enqueued_at=_dt.datetime.fromisoformat(record["enqueued_at"]),
                     source=self._url,
                     trace_id=record.get("trace"),
+                    subject=record.get("subject"),
                     raw=record,
                 )
             except FileNotFoundError:

@@ -11,10 +11,26 @@ import attrs
 from faaskit.exceptions import ConfigurationError
 from faaskit.storage._keys import normalize_prefix
 
-__all__ = ["BLOB_SCHEMES", "QUEUE_SCHEMES", "Location", "parse", "store_url"]
+__all__ = [
+    "BLOB_SCHEMES",
+    "EVENT_SCHEMES",
+    "QUEUE_SCHEMES",
+    "TOPIC_SCHEMES",
+    "Location",
+    "parse",
+    "store_url",
+]
 
 BLOB_SCHEMES = ("file", "s3", "azure")
 QUEUE_SCHEMES = ("file", "sqs", "azure-queue")
+TOPIC_SCHEMES = ("file", "sns", "servicebus-topic")
+EVENT_SCHEMES = ("file", "events", "eventgrid")
+_SCHEMES = {
+    "blobs": BLOB_SCHEMES,
+    "queues": QUEUE_SCHEMES,
+    "topics": TOPIC_SCHEMES,
+    "events": EVENT_SCHEMES,
+}
 
 
 @attrs.frozen(kw_only=True)
@@ -63,12 +79,12 @@ def _queue_https(url: str, parts: urllib.parse.SplitResult) -> Location:
 
 
 def parse(url: str, kind: str) -> Location:
-    """Parse a storage URL for ``kind`` ``"blobs"`` or ``"queues"``."""
+    """Parse a storage URL for ``kind`` ``"blobs"``, ``"queues"``, ``"topics"`` or ``"events"``."""
     if not isinstance(url, str) or ("://" not in url and not url.startswith("file:")):
         raise ConfigurationError(f"storage URL {url!r} has no scheme (s3://, azure://, file://)")
     parts = urllib.parse.urlsplit(url)
     scheme = parts.scheme.lower()
-    schemes = BLOB_SCHEMES if kind == "blobs" else QUEUE_SCHEMES
+    schemes = _SCHEMES[kind]
     if kind == "queues" and scheme in ("http", "https"):
         return _queue_https(url, parts)
     if scheme not in schemes:
@@ -85,7 +101,7 @@ def parse(url: str, kind: str) -> Location:
     if not name:
         raise ConfigurationError(f"storage URL {url!r} names no bucket, container or queue")
     path = urllib.parse.unquote(parts.path)
-    if kind == "queues" and path.strip("/"):
-        raise ConfigurationError(f"queue URL {url!r}: a queue name has no path")
+    if kind != "blobs" and path.strip("/"):
+        raise ConfigurationError(f"{kind[:-1]} URL {url!r}: the {kind[:-1]} name takes no path")
     prefix = normalize_prefix(path, url)
     return Location(scheme=scheme, name=name, prefix=prefix, url=store_url(scheme, name, prefix))
