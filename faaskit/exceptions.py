@@ -28,6 +28,7 @@ __all__ = [
     "MetricError",
     "NotFoundError",
     "PreconditionFailed",
+    "ProjectExistsError",
     "StorageError",
     "TriggerMismatchError",
     "UnauthorizedError",
@@ -238,3 +239,7 @@ class LambdaFunctionError(FaaskitError, RuntimeError):
         super().__init__(message)
         self.error = error
         self.error_type = error_type
+
+
+class ProjectExistsError(FaaskitError, FileExistsError):
+    """``faaskit new`` was asked to write into a folder that exists and is not empty."""

@@ -179,7 +179,10 @@ def _copy_tree(source: Path, target: Path, skip: Iterable[Path] = ()) -> None:
 
 
 def copy_app(app: App, target: Path, *, skip: Iterable[Path] = ()) -> None:
-    """Copy the app's files (its folder, or its top-level package) into ``target``."""
+    """Copy the app's files (its folder, or its top-level package) into ``target``; the app's
+    own tests (``tests/``, ``conftest.py``) are tooling and stay behind.
+    """
+    skip = [*skip, app.root / "tests", app.root / "conftest.py"]
     if app.include:
         for entry in app.include:
             _copy_tree(app.root / entry, target / entry, skip)

@@ -9,6 +9,9 @@ Fixtures:
 - ``faaskit_invoke``: ``faaskit_invoke(handler, event, platform="aws")`` through the adapter;
 - ``faaskit_server``: start a dev server for an app (``faaskit_server(module_or_path,
   platform=...)``) on a free loopback port with its data in a temporary folder;
+- ``faaskit_local``: while the test runs, cloud storage URLs (``s3://``, ``azure://``,
+  ``sqs://``, ``azure-queue://``) opened through ``faaskit.storage`` use a temporary folder,
+  as under ``faaskit serve`` (the fixture is the :class:`~faaskit.devserver.local.LocalCloud`);
 - ``lambda_runtime``: start a handler inside the real Lambda runtime client
   (``lambda_runtime("module.handler", task_root=...)``), closed after the test.
 
@@ -29,6 +32,7 @@ __all__ = [
     "azure_context",
     "azure_events",
     "faaskit_invoke",
+    "faaskit_local",
     "faaskit_server",
     "lambda_context",
     "lambda_runtime",
@@ -101,6 +105,15 @@ def faaskit_invoke() -> Callable[..., Any]:
     from faaskit.testing.runner import invoke
 
     return invoke
+
+
+@pytest.fixture
+def faaskit_local(tmp_path: Path) -> Iterator[Any]:
+    """Cloud storage URLs redirected into a temporary data folder for the test."""
+    from faaskit.devserver.local import LocalCloud
+
+    with LocalCloud(tmp_path / "faaskit-local").installed() as cloud:
+        yield cloud
 
 
 def _free_port() -> int:

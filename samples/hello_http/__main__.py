@@ -1,24 +1,35 @@
-"""The main job: invoke ``samples/hello_http`` through the AWS and the Azure path.
+"""The main job: invoke this folder's ``app.py`` through the AWS and the Azure path.
 
-Run ``python -m samples.hello_http``. It sends the same request as an API Gateway HTTP API
-event (what Lambda hands the handler) and as an ``azure.functions.HttpRequest`` (what the
-Azure Functions worker hands it), and prints both native responses.
+Run ``python samples/hello_http`` (or ``python .`` inside a copy of the folder). It sends the
+same request as an API Gateway HTTP API event (what Lambda hands the handler) and as an
+``azure.functions.HttpRequest`` (what the Azure Functions worker hands it), and prints both
+native responses. The handler is always the ``app.py`` beside this file, so a copy of the
+folder runs its own code.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-sys.path[:0] = [
-    str(Path(__file__).resolve().parents[2]),
-    str(Path(__file__).resolve().parents[2] / "adapters"),
-]
+from faaskit.testing import azure_context, lambda_context
 
-from faaskit.testing import azure_context, lambda_context  # noqa: E402
-from samples.hello_http.app import hello  # noqa: E402
+
+def _load_app() -> ModuleType:
+    """The ``app.py`` beside this file (never another folder's ``app`` on ``sys.path``)."""
+    path = Path(__file__).resolve().with_name("app.py")
+    spec = importlib.util.spec_from_file_location("hello_http_app", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hello = _load_app().hello
 
 
 def aws_event() -> dict[str, object]:
