@@ -36,8 +36,10 @@ def call(platform, invoke, events, handler, method, path, **options):
 
 
 @pytest.fixture(params=["aws", "azure"])
-def api(request, faaskit_local, faaskit_invoke, aws_events, azure_events):
+def api(request, monkeypatch, faaskit_local, faaskit_invoke, aws_events, azure_events):
     platform = request.param
+    # App Service Authentication on: the platform vouches for the principal headers.
+    monkeypatch.setenv("WEBSITE_AUTH_ENABLED", "true")
     events = aws_events if platform == "aws" else azure_events
 
     def send(handler, method, path, **options):
