@@ -28,8 +28,8 @@ _DAMAGED = ".damaged"
 
 def readable(queue: Any, dead_dir: Path | None) -> list[Message]:
     """The messages waiting in ``queue``; a message file that cannot be read is moved to
-    ``dead_dir`` (renamed ``*.damaged``, so it is no message there either) instead of
-    stopping the queue.
+    ``dead_dir`` (renamed ``*.damaged``, so it is no message there either, beside a
+    ``*.reason.txt`` file saying what is wrong) instead of stopping the queue.
     """
     from faaskit.storage._filequeue import FileQueue
 
@@ -41,6 +41,8 @@ def readable(queue: Any, dead_dir: Path | None) -> list[Message]:
         try:
             dead_dir.mkdir(parents=True, exist_ok=True)
             os.replace(path, target)
+            reason = dead_dir / (os.path.basename(path).removesuffix(".msg.json") + ".reason.txt")
+            reason.write_text(f"{type(error).__name__}: {error}\n", encoding="utf-8")
         except FileNotFoundError:
             return
         except OSError as exc:

@@ -24,6 +24,7 @@ __all__ = [
     "blob_payload",
     "check_attributes",
     "check_condition",
+    "check_content_type",
     "check_metadata",
     "encode_body",
     "unquote_etag",
@@ -115,6 +116,7 @@ class BlobStore(abc.ABC):
         check_key(key, self.url)
         create_only, expected = check_condition(if_none_match, if_match, self.url, key)
         checked = check_metadata(metadata, self.url, key)
+        check_content_type(content_type, self.url, key)
         payload = blob_payload(data, self.url, key)
         return self._put(
             key, payload, content_type, checked, create_only=create_only, if_match=expected
@@ -268,6 +270,27 @@ def check_attributes(
             )
         checked[name] = value
     return checked
+
+
+def check_content_type(content_type: str | None, url: str, key: str) -> None:
+    """Refuse a content type both clouds would not store and return alike: it travels as an
+    HTTP header, so it is printable ASCII without surrounding spaces, at most 1024 characters.
+    """
+    if content_type is None:
+        return
+    where = f"{url}: cannot put {key!r}: content type"
+    if not isinstance(content_type, str):
+        raise InvalidStorageRequest(f"{where} must be a string, not {type(content_type).__name__}")
+    if (
+        not content_type
+        or len(content_type) > 1024
+        or not all(" " <= char <= "~" for char in content_type)
+        or content_type != content_type.strip(" ")
+    ):
+        raise InvalidStorageRequest(
+            f"{where} {content_type[:80]!r} must be 1 to 1024 printable ASCII characters "
+            "without leading or trailing spaces"
+        )
 
 
 def check_metadata(metadata: Mapping[str, str] | None, url: str, key: str) -> dict[str, str] | None:

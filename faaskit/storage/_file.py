@@ -141,6 +141,8 @@ class FileBlobStore(BlobStore):
         (:mod:`faaskit.storage._filelock`), so it is atomic across processes too.
         """
         path = self._path(key)
+        meta_path = self._meta_path(key)
+        self._check_names(key, meta_path, content_type is not None or bool(metadata))
         try:
             if not os.path.isdir(self.root):
                 raise FileNotFoundError(self.root)
@@ -155,6 +157,25 @@ class FileBlobStore(BlobStore):
             if isinstance(exc, StorageError):
                 raise
             raise self._error(exc, "put", key) from exc
+
+    def _check_names(self, key: str, meta_path: str, with_meta: bool) -> None:
+        """Refuse a key whose object or metadata file the filesystem cannot name, before
+        anything is written (the metadata file name is the last segment plus ``.json``).
+        """
+        try:
+            name_max = os.pathconf(self.root, "PC_NAME_MAX")
+        except (OSError, ValueError):
+            name_max = 255
+        longest = max(len(os.fsencode(part)) for part in key.split("/"))
+        if longest + len(".json") > name_max:
+            raise InvalidStorageRequest(
+                f"{self._url}: cannot put {key!r:.80}: a key segment of {longest} bytes is "
+                f"longer than this filesystem allows ({name_max - len('.json')} bytes)"
+            )
+        if with_meta and os.path.isdir(meta_path):
+            raise StorageError(
+                f"{self._url}: cannot put {key!r}: the metadata of another key is in the way"
+            )
 
     def _check(self, key: str, path: str, *, create_only: bool, if_match: str | None) -> None:
         """Raise :class:`PreconditionFailed` unless the object at ``path`` is as required."""
@@ -185,10 +206,12 @@ class FileBlobStore(BlobStore):
         tmp_dir = os.path.join(self.root, RESERVED, "tmp")
         os.makedirs(tmp_dir, exist_ok=True)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        if content_type is not None or metadata:  # before the object is replaced
+            os.makedirs(os.path.dirname(meta_path), exist_ok=True)
         mtime_ns = next_mtime_ns(self._stat(path))
         stat = atomic_write(path, payload, tmp_dir, durable=self.durable, mtime_ns=mtime_ns)
         if content_type is None and not metadata:
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                 os.unlink(meta_path)
             return _etag(stat)
         record = {
@@ -197,7 +220,6 @@ class FileBlobStore(BlobStore):
             "size": stat.st_size,
             "mtime_ns": stat.st_mtime_ns,
         }
-        os.makedirs(os.path.dirname(meta_path), exist_ok=True)
         atomic_write(meta_path, json.dumps(record).encode(), tmp_dir, durable=self.durable)
         return _etag(stat)
 
@@ -293,12 +315,17 @@ class FileBlobStore(BlobStore):
             if is_dir:
                 yield from self._walk(entry.path, key, prefix)
                 continue
-            if entry.is_symlink() and not (self._inside(entry.path) and entry.is_file()):
-                continue  # get() refuses it or finds no object there
             try:
+                if entry.is_symlink() and not (self._inside(entry.path) and entry.is_file()):
+                    continue  # get() refuses it or finds no object there
                 stat = entry.stat()
-            except OSError:
-                continue
+            except FileNotFoundError:
+                continue  # deleted while listing
+            except OSError as exc:  # a symbolic link loop, ...
+                raise StorageError(
+                    f"{self._url}: cannot list {prefix!r}: {key!r} cannot be read: "
+                    f"{exc.strerror or exc}"
+                ) from exc
             yield BlobInfo(
                 key=key,
                 size=stat.st_size,

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from faaskit._json import loads
 from faaskit._message import Message
 from faaskit._trace import current as current_trace
 from faaskit.exceptions import BlobNotFound, InvalidStorageRequest, StorageError
@@ -49,11 +50,57 @@ def _encode_attribute(value: AttributeValue) -> list[Any]:
     return [type(value).__name__, value]
 
 
-def _decode_attribute(pair: list[Any]) -> AttributeValue:
+_KINDS: dict[str, type[str | int | float]] = {"str": str, "int": int, "float": float}
+
+
+def _b64(text: Any, what: str) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError(f"{what} is not base64 text")
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:  # binascii.Error
+        raise ValueError(f"{what} is not valid base64") from None
+
+
+def _decode_attribute(name: Any, pair: Any) -> AttributeValue:
+    if not isinstance(pair, list) or len(pair) != 2:
+        raise ValueError(f"attribute {name!r:.40} is not a [type, value] pair")
     kind, value = pair
     if kind == "bytes":
-        return base64.b64decode(value)
-    return value  # type: ignore[no-any-return]
+        return _b64(value, f"attribute {name!r:.40}")
+    if not isinstance(kind, str) or _KINDS.get(kind) is not type(value):
+        raise ValueError(f"attribute {name!r:.40} is not a {kind!r:.20} value")
+    assert isinstance(value, str | int | float)
+    return value
+
+
+def _message(name: str, data: bytes, url: str) -> Message:
+    """The message stored in file ``name``; ``ValueError`` saying what is damaged otherwise."""
+    record = loads(data)
+    if not isinstance(record, dict):
+        raise ValueError("the file does not hold a JSON object")
+    message_id = record.get("id")
+    if not isinstance(message_id, str) or message_id + _SUFFIX != name:
+        raise ValueError(f"its id {message_id!r:.60} is not the file name")
+    attributes = record.get("attributes")
+    if not isinstance(attributes, dict):
+        raise ValueError("its attributes are not an object")
+    enqueued_at = record.get("enqueued_at")
+    if not isinstance(enqueued_at, str):
+        raise ValueError("its enqueued_at is not an ISO 8601 time")
+    trace, subject = record.get("trace"), record.get("subject")
+    if not isinstance(trace, str | None) or not isinstance(subject, str | None):
+        raise ValueError("its trace or subject is not a string")
+    return Message(
+        id=message_id,
+        body=_b64(record.get("body"), "its body"),
+        attributes={k: _decode_attribute(k, v) for k, v in attributes.items()},
+        enqueued_at=_dt.datetime.fromisoformat(enqueued_at),
+        source=url,
+        trace_id=trace,
+        subject=subject,
+        raw=record,
+    )
 
 
 class FileQueue(QueueSender):
@@ -116,9 +163,11 @@ class FileQueue(QueueSender):
     ) -> Iterator[Message]:
         """The messages waiting in the queue, oldest first, as :class:`faaskit.Message`.
 
-        A message file that cannot be read raises :class:`StorageError`, unless ``damaged`` is
-        given: then ``damaged(path, error)`` is called (to set the file aside) and the
-        messages behind it are still listed.
+        A message file that cannot be read or is damaged in any way (not strict JSON, nested
+        too deep, an id that is not its file name, a body or attribute that is not what
+        :meth:`send` writes) raises :class:`StorageError`, unless ``damaged`` is given: then
+        ``damaged(path, error)`` is called (to set the file aside) and the messages behind
+        it are still listed. A damaged file is never delivered, not even as an empty body.
         """
         try:
             names = sorted(n for n in os.listdir(self.path) if n.endswith(_SUFFIX))
@@ -127,20 +176,10 @@ class FileQueue(QueueSender):
         for name in names:
             try:
                 with open(os.path.join(self.path, name), "rb") as file:
-                    record = json.load(file)
-                message = Message(
-                    id=record["id"],
-                    body=base64.b64decode(record["body"]),
-                    attributes={k: _decode_attribute(v) for k, v in record["attributes"].items()},
-                    enqueued_at=_dt.datetime.fromisoformat(record["enqueued_at"]),
-                    source=self._url,
-                    trace_id=record.get("trace"),
-                    subject=record.get("subject"),
-                    raw=record,
-                )
+                    message = _message(name, file.read(), self._url)
             except FileNotFoundError:
                 continue
-            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            except (OSError, ValueError) as exc:
                 if damaged is not None:
                     damaged(os.path.join(self.path, name), exc)
                     continue

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from faaskit import storage
-from faaskit.exceptions import FaaskitError
+from faaskit.exceptions import FaaskitError, InvalidStorageRequest
 from tests.storage.helpers import Backend, FileBackend, S3Backend
 
 UNICODE_KEYS = [
@@ -299,3 +299,14 @@ def test_open_reads_the_version_it_started_with(backend: Backend) -> None:
         except storage.StorageError:
             return  # the backend refused to mix two versions
     assert len(first) + len(rest) == 9 * 1024 * 1024  # or it kept streaming the original
+
+
+@pytest.mark.parametrize("content_type", ["text/plain\r\nX-Injected: 1", "", "t" * 1025, 7])
+def test_an_invalid_content_type_is_refused_alike_and_writes_nothing(
+    backend: Backend, content_type: object
+) -> None:
+    url = backend.new_store()
+    store = storage.blobs(url)
+    with pytest.raises(InvalidStorageRequest, match="content type"):
+        store.put("k.txt", b"v", content_type=content_type)  # type: ignore[arg-type]
+    assert not store.exists("k.txt")

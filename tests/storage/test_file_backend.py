@@ -9,12 +9,14 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faaskit import storage
+from faaskit.exceptions import InvalidStorageRequest, StorageError
 from faaskit.storage._file import FileBlobStore
 from faaskit.storage._filequeue import FileQueue
 
@@ -195,3 +197,97 @@ def test_an_accepted_key_never_leaves_the_root(key: str) -> None:
         return
     assert os.path.normpath(path).startswith("/srv/store-root" + os.sep)
     assert os.path.normpath(path) == path
+
+
+# --- a failed put leaves the old object and its metadata intact ------------------------------
+
+
+def _old_and_new(tmp_path: Path, key: str) -> FileBlobStore:
+    store = FileBlobStore(tmp_path / "s", create=True)
+    store.put(key, b"old", content_type="text/plain", metadata={"v": "1"})
+    return store
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    segment=st.integers(min_value=251, max_value=400).map(lambda n: "é" * (n // 2) + "x" * (n % 2)),
+    content_type=st.none() | st.just("text/csv"),
+    metadata=st.none() | st.just({"v": "2"}),
+)
+def test_a_key_segment_too_long_for_the_metadata_file_is_refused_before_writing(
+    tmp_path_factory: pytest.TempPathFactory,
+    segment: str,
+    content_type: str | None,
+    metadata: dict[str, str] | None,
+) -> None:
+    store = FileBlobStore(tmp_path_factory.mktemp("s"), create=True)
+    key = f"dir/{segment}"
+    with pytest.raises(InvalidStorageRequest, match="longer than this filesystem allows"):
+        store.put(key, b"new", content_type=content_type, metadata=metadata)
+    assert list(store.list()) == []
+
+
+def test_a_key_at_the_longest_allowed_segment_keeps_its_metadata(tmp_path: Path) -> None:
+    key = "d/" + "k" * 250
+    store = _old_and_new(tmp_path, key)
+    store.put(key, b"new", content_type="text/csv", metadata={"v": "2"})
+    info = store.info(key)
+    assert (store.get(key), info.content_type, dict(info.metadata)) == (
+        b"new",
+        "text/csv",
+        {"v": "2"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("content_type", "metadata"),
+    [
+        ("text/plain\r\nX-Injected: 1", None),
+        ("", None),
+        (" text/plain", None),
+        ("t" * 1025, None),
+        ("tëxt/plain", None),
+        (7, None),
+        ("text/csv", {"bad name": "x"}),
+        ("text/csv", {"v": "line\nbreak"}),
+        ("text/csv", {"v": 2}),
+    ],
+)
+def test_an_invalid_put_leaves_the_old_object_and_metadata(
+    tmp_path: Path, content_type: Any, metadata: Any
+) -> None:
+    store = _old_and_new(tmp_path, "report.csv")
+    with pytest.raises(InvalidStorageRequest):
+        store.put("report.csv", b"new", content_type=content_type, metadata=metadata)
+    info = store.info("report.csv")
+    assert (store.get("report.csv"), info.content_type, dict(info.metadata)) == (
+        b"old",
+        "text/plain",
+        {"v": "1"},
+    )
+
+
+def test_metadata_in_the_way_is_refused_before_the_object_is_written(tmp_path: Path) -> None:
+    store = _old_and_new(tmp_path, "x")  # its metadata is the file meta/x.json
+    with pytest.raises(StorageError):
+        store.put("x.json/y", b"new", content_type="text/plain")
+    assert not store.exists("x.json/y")
+    assert store.info("x").content_type == "text/plain"
+    other = _old_and_new(tmp_path / "two", "a.json/b")  # its metadata is under meta/a.json/
+    store_a = FileBlobStore(tmp_path / "two" / "s")
+    with pytest.raises(StorageError, match="in the way"):
+        store_a.put("a", b"new", content_type="text/plain")
+    assert not store_a.exists("a")
+    store_a.put("a", b"plain")  # no metadata: nothing in the way
+    assert (store_a.get("a"), other.get("a.json/b")) == (b"plain", b"old")
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges")
+def test_list_on_a_symbolic_link_loop_is_a_storage_error(tmp_path: Path) -> None:
+    store = FileBlobStore(tmp_path / "s", create=True)
+    store.put("fine.txt", b"x")
+    (tmp_path / "s" / "loop-a").symlink_to(tmp_path / "s" / "loop-b")
+    (tmp_path / "s" / "loop-b").symlink_to(tmp_path / "s" / "loop-a")
+    with pytest.raises(StorageError, match="loop-a"):
+        list(store.list())
+    assert [b.key for b in store.list("fine")] == ["fine.txt"]
