@@ -21,6 +21,8 @@ import attrs
 
 from faaskit._handler import Handler
 from faaskit._routes import Http
+from faaskit.devserver.gate import Admission, Gate, Refusal
+from faaskit.devserver.identity import aws_identity, azure_headers
 from faaskit.testing._http_server import QuietHandler
 
 __all__ = ["HttpBridge", "NativeReply", "Route", "make_server"]
@@ -54,6 +56,8 @@ class _Request:
     query: str
     headers: Sequence[tuple[str, str]]
     body: bytes
+    client: tuple[str, int] | None = None
+    admission: Admission = attrs.field(factory=Admission)
 
 
 def _error(status: int, message: str, headers: Sequence[tuple[str, str]] = ()) -> NativeReply:
@@ -112,10 +116,12 @@ class HttpBridge:
         platform: str,
         *,
         call: Callable[[Handler, Any], Any] | None = None,
+        gate: Gate | None = None,
     ) -> None:
         self.routes = list(routes)
         self.platform = platform
         self.call = call
+        self.gate = gate
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | NativeReply:
         """The route and path parameters for a request, or the 404/405 reply."""
@@ -135,22 +141,57 @@ class HttpBridge:
             return _error(405, "Method Not Allowed", [("Allow", ", ".join(sorted(set(allowed))))])
         return _error(404, f"no handler serves {method} {path}")
 
+    def _path_routes(self, path: str) -> list[Http]:
+        """The triggers of the routes whose template fits ``path`` (any method)."""
+        paths = [path]
+        if self.platform == "azure" and (path == "/api" or path.startswith("/api/")):
+            paths.insert(0, path[4:] or "/")
+        return [r.trigger for p in paths for r in self.routes if r.trigger.match(p) is not None]
+
     def handle(
-        self, method: str, target: str, headers: Sequence[tuple[str, str]], body: bytes
+        self,
+        method: str,
+        target: str,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+        *,
+        client: tuple[str, int] | None = None,
     ) -> NativeReply:
-        """Serve one request; never raises."""
+        """Serve one request from ``client`` (address, port); never raises."""
         parts = urlsplit(target)
         path = parts.path or "/"
+        if method == "OPTIONS" and self.gate is not None:
+            answer = self.gate.preflight(self._path_routes(path), headers)
+            if answer is not None:
+                return NativeReply(status=answer.status, headers=answer.headers, body=answer.body)
         found = self.match(method, path)
         if isinstance(found, NativeReply):
             return found
         route, params = found
+        admission = Admission()
+        if self.gate is not None:
+            checked = self.gate.admit(route.trigger, method, headers, parts.query)
+            if isinstance(checked, Refusal):
+                log.info("%s %s -> %d (refused before %s)", method, target, checked.status,
+                         route.handler.name)  # fmt: skip
+                return NativeReply(
+                    status=checked.status, headers=checked.headers, body=checked.body
+                )
+            admission = checked
         started = time.perf_counter()
         try:
             request = _Request(
-                method=method, path=path, query=parts.query, headers=headers, body=body
+                method=method,
+                path=path,
+                query=parts.query,
+                headers=headers,
+                body=body,
+                client=client,
+                admission=admission,
             )
             reply = self._invoke(route, params, request)
+            if admission.response_headers:
+                reply = attrs.evolve(reply, headers=[*reply.headers, *admission.response_headers])
         except Exception as exc:
             log.error(
                 "%s %s: handler %s failed outside its adapter: %s: %s",
@@ -170,9 +211,11 @@ class HttpBridge:
 
     def _invoke(self, route: Route, params: dict[str, str], request: _Request) -> NativeReply:
         method, path, query = request.method, request.path, request.query
-        headers, body = request.headers, request.body
+        body = request.body
         pairs = parse_qsl(query, keep_blank_values=True)
         if self.platform == "azure":
+            address, port = request.client or (None, None)
+            headers = azure_headers(request.headers, request.admission.claims, address, port)
             from faaskit.testing.azure_events import http as azure_http
             from faaskit.testing.runner import invoke
 
@@ -194,6 +237,8 @@ class HttpBridge:
             value["body"] = {"type": "bytes", "value_b64": base64.b64encode(body).decode("ascii")}
             return _from_azure(invoke(route.handler, spec, platform="azure"))
         event = _lambda_event(route, params, request)
+        admission = request.admission
+        aws_identity(event, admission.claims, admission.mode, (request.client or (None,))[0])
         if self.call is not None:
             return _from_lambda(self.call(route.handler, event))
         from faaskit.testing.runner import invoke
@@ -241,7 +286,13 @@ class _Handler(QuietHandler):
 
     def _serve(self) -> None:
         body = self.read_body()
-        reply = self.server.bridge.handle(self.command, self.path, list(self.headers.items()), body)
+        reply = self.server.bridge.handle(
+            self.command,
+            self.path,
+            list(self.headers.items()),
+            body,
+            client=(str(self.client_address[0]), int(self.client_address[1])),
+        )
         self.send_response(reply.status)
         sent_length = False
         for name, value in reply.headers:

@@ -13,7 +13,9 @@ from typing import Any
 from faaskit._handler import Handler
 from faaskit._routes import Http
 from faaskit.devserver.apps import App
+from faaskit.devserver.gate import Gate
 from faaskit.devserver.http import HttpBridge, Route, make_server
+from faaskit.devserver.keys import LocalKeys, declared_issuer
 from faaskit.devserver.local import LocalCloud
 from faaskit.devserver.triggers import TriggerLoop
 from faaskit.exceptions import ConfigurationError
@@ -58,7 +60,9 @@ class DevServer:
         self._runtimes: dict[str, Any] = {}
         self._lock = threading.Lock()
         call = self._lambda_call if runtime == "lambda" else None
-        self.bridge = HttpBridge(routes, platform, call=call)
+        self.keys = LocalKeys(data)
+        self.bridge = HttpBridge(routes, platform, call=call, gate=Gate(self.keys, platform))
+        self._saved_env: dict[str, str | None] = {}
         try:
             self.http = make_server(self.bridge, host, port)
         except OSError as exc:
@@ -144,10 +148,37 @@ class DevServer:
                 )
         if len(lines) == 1:
             lines.append("  (the app holds no handlers)")
+        return lines + self._auth_lines()
+
+    def _auth_lines(self) -> list[str]:
+        from faaskit.deploy._validate import auth_mode
+
+        modes = {auth_mode(r.trigger.auth)[0] for r in self.bridge.routes}
+        lines: list[str] = []
+        if modes & {"jwt", "iam"}:
+            lines.append("  auth      jwt/iam routes take 'Authorization: Bearer TOKEN'; mint one")
+            lines.append("            with: faaskit token --sub NAME [--claim k=v ...]")
+        if modes & {"api_key", "function"}:
+            header = "x-functions-key (or ?code=)" if self.platform == "azure" else "x-api-key"
+            keys = ", ".join(self.keys.api_keys())
+            lines.append(f"  auth      api-key routes take {header}: {keys}")
         return lines
+
+    def token(self, sub: str, **claims: Any) -> str:
+        """A bearer token this server accepts on the app's JWT routes (tests, ``faaskit
+        token``): the declared issuer and every declared audience.
+        """
+        issuer, audience = declared_issuer([r.trigger for r in self.bridge.routes])
+        return self.keys.mint(sub, issuer=issuer, audience=audience, claims=claims)
 
     def start(self) -> DevServer:
         """Serve in background threads (returns at once)."""
+        if self.platform == "azure":
+            # App Service Authentication is on: the principal headers come from the server.
+            import os
+
+            self._saved_env = {"WEBSITE_AUTH_ENABLED": os.environ.get("WEBSITE_AUTH_ENABLED")}
+            os.environ["WEBSITE_AUTH_ENABLED"] = "true"
         self.cloud.install()
         self.triggers.start()
         self._thread = threading.Thread(
@@ -168,6 +199,14 @@ class DevServer:
             runtime.close()
         self._runtimes.clear()
         self.cloud.uninstall()
+        import os
+
+        for name, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        self._saved_env = {}
 
     def __enter__(self) -> DevServer:
         return self.start()
