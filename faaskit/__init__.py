@@ -48,14 +48,15 @@ if TYPE_CHECKING:
     from faaskit._blob import BlobEvent
     from faaskit._cloudevent import CloudEvent
     from faaskit._declarations import blob, events, queue, schedule, stream, topic
-    from faaskit._dispatch import Decoder, register_decoder
     from faaskit._idempotency import idempotent
     from faaskit._message import Message, MessageBatch
+    from faaskit._pipeline import register_decoder
     from faaskit._principal import Principal
     from faaskit._response_cookie import Cookie
     from faaskit._schedule import ScheduleEvent
     from faaskit._secret import Secret, secret
     from faaskit._stream import Record, RecordBatch
+    from faaskit.adapter import Decoder
 
 __version__ = "0.1.0"
 
@@ -117,7 +118,7 @@ _LAZY = {
     "BlobEvent": "faaskit._blob",
     "CloudEvent": "faaskit._cloudevent",
     "Cookie": "faaskit._response_cookie",
-    "Decoder": "faaskit._dispatch",
+    "Decoder": "faaskit.adapter",
     "Message": "faaskit._message",
     "MessageBatch": "faaskit._message",
     "Principal": "faaskit._principal",
@@ -129,7 +130,7 @@ _LAZY = {
     "events": "faaskit._declarations",
     "idempotent": "faaskit._idempotency",
     "queue": "faaskit._declarations",
-    "register_decoder": "faaskit._dispatch",
+    "register_decoder": "faaskit._pipeline",
     "schedule": "faaskit._declarations",
     "secret": "faaskit._secret",
     "stream": "faaskit._declarations",

@@ -15,20 +15,22 @@ if TYPE_CHECKING:
 
     from faaskit._metrics import Metrics
 
-__all__ = ["Context", "local_context", "take_cold_start"]
+__all__ = ["Context", "cold", "local_context", "take_cold_start"]
 
 # Lambda's cold start is an on-demand initialization; a provisioned-concurrency or SnapStart
 # environment was initialized before any request arrived, so none of its invocations waited.
 _WARMED = ("provisioned-concurrency", "snap-start")
-_cold = [] if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in _WARMED else [True]
+cold = [] if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in _WARMED else [True]
+"""Non-empty until the first invocation of this process took the cold start (a cheap test
+before calling :func:`take_cold_start`)."""
 _lazy: dict[str, Any] = {}
 
 
 def take_cold_start() -> bool:
     """True the first time it is called in this process, False ever after."""
-    if _cold:
+    if cold:
         try:
-            return _cold.pop()  # atomic: of concurrent first calls, exactly one gets True
+            return cold.pop()  # atomic: of concurrent first calls, exactly one gets True
         except IndexError:
             pass
     return False

@@ -4,50 +4,34 @@ from __future__ import annotations
 
 import functools
 import inspect
-import threading
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, overload
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Generic, overload
 
-from faaskit._context import Context, local_context
-from faaskit._finish import finish
+from faaskit._context import Context
 from faaskit._trigger import Trigger
 from faaskit.exceptions import ConfigurationError
 
 __all__ = ["Handler", "handler"]
 
-_aws_invoke: list[Callable[[Handler, Any, Any], Any]] = []
-# One event loop per thread: a loop runs one coroutine at a time, and threads calling
-# async handlers concurrently (tests, thread pools) must not share it.
-_loops = threading.local()
+_native: list[Callable[[Handler[Any], Any, Any], Any]] = []
 
 
-def _run_coroutine(coro: Any) -> Any:
-    loop = getattr(_loops, "loop", None)
-    if loop is None or loop.is_closed():
-        import asyncio
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar
 
-        loop = _loops.loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(coro)
-    except RuntimeError:
-        import asyncio
+    # ``Handler`` alone means ``Handler[Any]`` (a bare handler takes any event).
+    E = TypeVar("E", default=Any)
+else:
+    from typing import TypeVar
 
-        if asyncio._get_running_loop() is None:
-            raise
-    # Called from code already running a loop (an async test calling the handler directly):
-    # that loop cannot be blocked on, so the coroutine runs to completion on a thread of its own.
-    return _on_thread(coro)
+    E = TypeVar("E")
+"""The event type a handler takes (``HttpRequest``, ``Message``, ...; ``Any`` when bare)."""
+
+HandlerFunction = Callable[[E, Context], Any]
+"""A handler body: ``(event, ctx) -> result`` (or a coroutine function returning it)."""
 
 
-def _on_thread(coro: Any) -> Any:
-    import asyncio
-    import concurrent.futures
-
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="faaskit") as pool:
-        return pool.submit(asyncio.run, coro).result()
-
-
-class Handler:
+class Handler(Generic[E]):
     """A portable handler.
 
     - ``handler(event, context)`` with a native AWS event is a valid AWS Lambda handler;
@@ -55,13 +39,13 @@ class Handler:
     - ``faaskit_azure.function_app(handler)`` registers it in an Azure ``FunctionApp``.
     """
 
-    func: Callable[..., Any]
+    func: HandlerFunction[E]
     trigger: Trigger | None
     raw: bool
 
     def __init__(
         self,
-        func: Callable[..., Any],
+        func: HandlerFunction[E],
         trigger: Trigger | None = None,
         *,
         name: str | None = None,
@@ -110,7 +94,7 @@ class Handler:
     def __repr__(self) -> str:
         return f"<faaskit.Handler {self.name} trigger={self.trigger!r}>"
 
-    def __get__(self, instance: Any, owner: type | None = None) -> Handler:
+    def __get__(self, instance: Any, owner: type | None = None) -> Handler[E]:
         """A handler defined in a class, read from an instance, runs bound to it."""
         if instance is None:
             return self
@@ -122,33 +106,34 @@ class Handler:
         return bound
 
     def __call__(self, event: Any, context: Any = None) -> Any:
-        if type(event) not in _JSON_TYPES:
-            ctx = context if isinstance(context, Context) else local_context(self.name)
-            try:
-                result = self.call(event, ctx)
-            except BaseException as exc:
-                finish(ctx, exc)
-                raise
-            finish(ctx)
-            return result
-        if not _aws_invoke:
-            from faaskit_aws.adapter import invoke
+        """Lambda's call with a JSON event and its context, or a direct call with a portable
+        event (and optionally a :class:`Context`): both run the core's one pipeline.
+        """
+        if type(event) in _JSON_TYPES:
+            if not _native:
+                from faaskit._pipeline import native_entry
 
-            _aws_invoke.append(invoke)
-        return _aws_invoke[0](self, event, context)
+                _native.append(native_entry())
+            return _native[0](self, event, context)
+        from faaskit._pipeline import call
 
-    def call(self, event: Any, ctx: Context) -> Any:
+        return call(self, event, context if isinstance(context, Context) else None)
+
+    def call(self, event: E, ctx: Context) -> Any:
         """Run the function on one (portable or raw) event, awaiting it when it is async."""
         result = self.func(event, ctx)
         if self.is_async:
-            return _run_coroutine(result)
+            from faaskit._coroutine import run_coroutine
+
+            return run_coroutine(result)
         return result
 
-    async def acall(self, event: Any, ctx: Context) -> Any:
+    async def acall(self, event: E, ctx: Context) -> Any:
         """Run the function from async code."""
         result = self.func(event, ctx)
         if self.is_async:
-            return await result
+            awaitable: Awaitable[Any] = result
+            return await awaitable
         return result
 
 
@@ -157,7 +142,7 @@ _JSON_TYPES = frozenset({dict, list, str, int, float, bool, type(None)})
 
 
 @overload
-def handler(trigger: Callable[..., Any]) -> Handler: ...
+def handler(trigger: HandlerFunction[E]) -> Handler[E]: ...
 @overload
 def handler(
     trigger: Trigger | None = None,
@@ -170,11 +155,11 @@ def handler(
     timeout: int | None = None,
     env: Mapping[str, Any] | None = None,
     concurrency: int | None = None,
-) -> Callable[[Callable[..., Any]], Handler]: ...
+) -> Callable[[HandlerFunction[E]], Handler[E]]: ...
 
 
 def handler(
-    trigger: Trigger | Callable[..., Any] | None = None,
+    trigger: Trigger | HandlerFunction[E] | None = None,
     *,
     name: str | None = None,
     raw: bool = False,
@@ -184,7 +169,7 @@ def handler(
     timeout: int | None = None,
     env: Mapping[str, Any] | None = None,
     concurrency: int | None = None,
-) -> Handler | Callable[[Callable[..., Any]], Handler]:
+) -> Handler[E] | Callable[[HandlerFunction[E]], Handler[E]]:
     """Make a portable handler: ``@faaskit.handler`` or ``@faaskit.handler(faaskit.http(...))``.
 
     ``reads``/``writes`` list the resources the function uses (``s3://bucket``,
@@ -196,7 +181,7 @@ def handler(
     if callable(trigger) and not isinstance(trigger, Trigger):
         return Handler(trigger)
 
-    def decorate(func: Callable[..., Any]) -> Handler:
+    def decorate(func: HandlerFunction[E]) -> Handler[E]:
         return Handler(
             func,
             trigger,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING
 
-__all__ = ["Cookies", "parse_cookies"]
+if TYPE_CHECKING:
+    from faaskit._multidict import Headers
+
+__all__ = ["CookieHeaders", "Cookies", "parse_cookies"]
 
 
 def parse_cookies(values: Iterable[str]) -> dict[str, str]:
@@ -63,3 +67,17 @@ class Cookies(Mapping[str, str]):
 
     def __repr__(self) -> str:
         return f"Cookies({self._d()!r})"
+
+
+class CookieHeaders:
+    """The ``Cookie`` header values of ``headers``, read only when iterated: the lazy source
+    of :class:`Cookies` for a request whose cookies travel in its headers.
+    """
+
+    __slots__ = ("headers",)
+
+    def __init__(self, headers: Headers) -> None:
+        self.headers = headers
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.headers.getall("cookie"))

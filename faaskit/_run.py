@@ -7,12 +7,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from faaskit._context import Context
-from faaskit._handler import _run_coroutine
+from faaskit._coroutine import run_coroutine
 from faaskit._http import HttpRequest
 from faaskit._kinds import check_kind
 from faaskit._response import Response, to_response
@@ -24,6 +24,9 @@ from faaskit.exceptions import (
     UnauthorizedError,
 )
 
+if TYPE_CHECKING:
+    from faaskit._handler import Handler
+
 __all__ = ["arun", "arun_http", "error_response", "run", "run_http"]
 
 
@@ -32,7 +35,9 @@ def error_response(exc: HTTPError) -> Response:
     return Response.json({"message": exc.message}, status=exc.status, headers=exc.headers)
 
 
-def _http_error(handler: Any, exc: HTTPError, request: HttpRequest, ctx: Context) -> Response:
+def _http_error(
+    handler: Handler[Any], exc: HTTPError, request: HttpRequest, ctx: Context
+) -> Response:
     try:
         return error_response(exc)
     except (TypeError, ValueError):  # headers that cannot be sent: a bug in the handler
@@ -46,14 +51,15 @@ def internal_error(ctx: Context) -> Response:
     )
 
 
-def run_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
+def run_http(handler: Handler[Any], request: HttpRequest, ctx: Context) -> Response:
     """Run an HTTP handler; always returns a :class:`Response`."""
     try:
-        if handler.trigger is not None:
-            request = _checked(handler.trigger, request, ctx)
+        trigger = handler.trigger
+        if isinstance(trigger, Http):
+            request = _checked(trigger, request, ctx)
         result = handler.func(request, ctx)
         if handler.is_async:
-            result = _run_coroutine(result)
+            result = run_coroutine(result)
         return to_response(result)
     except HTTPError as exc:
         return _http_error(handler, exc, request, ctx)
@@ -61,11 +67,12 @@ def run_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
         return _crashed(handler, request, ctx)
 
 
-async def arun_http(handler: Any, request: HttpRequest, ctx: Context) -> Response:
+async def arun_http(handler: Handler[Any], request: HttpRequest, ctx: Context) -> Response:
     """:func:`run_http` on a running event loop."""
     try:
-        if handler.trigger is not None:
-            request = _checked(handler.trigger, request, ctx)
+        trigger = handler.trigger
+        if isinstance(trigger, Http):
+            request = _checked(trigger, request, ctx)
         return to_response(await handler.acall(request, ctx))
     except HTTPError as exc:
         return _http_error(handler, exc, request, ctx)
@@ -103,7 +110,7 @@ def _authenticated(mode: str, request: HttpRequest, ctx: Context) -> None:
     )
 
 
-def _crashed(handler: Any, request: HttpRequest, ctx: Context) -> Response:
+def _crashed(handler: Handler[Any], request: HttpRequest, ctx: Context) -> Response:
     ctx.log.exception("handler %s failed on %s %s", handler.name, request.method, request.path)
     return internal_error(ctx)
 
@@ -122,7 +129,9 @@ _BATCHES = frozenset({"MessageBatch", "RecordBatch"})
 _run_batch: list[Any] = []
 
 
-def run(handler: Any, event: Any, ctx: Context, *, source: str, report: bool = True) -> Any:
+def run(
+    handler: Handler[Any], event: Any, ctx: Context, *, source: str, report: bool = True
+) -> Any:
     """Run ``handler`` on a decoded portable ``event`` with the shared semantics."""
     kind = type(event)
     if kind is HttpRequest:
@@ -141,7 +150,9 @@ def run(handler: Any, event: Any, ctx: Context, *, source: str, report: bool = T
     return handler.call(_declared(handler, event), ctx)
 
 
-async def arun(handler: Any, event: Any, ctx: Context, *, source: str, report: bool = True) -> Any:
+async def arun(
+    handler: Handler[Any], event: Any, ctx: Context, *, source: str, report: bool = True
+) -> Any:
     """:func:`run` on a running event loop (an async handler on Azure)."""
     if type(event) is HttpRequest:
         if handler.trigger is not None and handler.trigger.kind != "http":
@@ -157,7 +168,7 @@ async def arun(handler: Any, event: Any, ctx: Context, *, source: str, report: b
     return await handler.acall(_declared(handler, event), ctx)
 
 
-def _declared(handler: Any, event: Any) -> Any:
+def _declared(handler: Handler[Any], event: Any) -> Any:
     """A schedule tick names the handler's declared expression on every cloud (AWS events
     carry only the rule's name, Azure timer payloads nothing); other events pass unchanged.
     """

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from faaskit._json import loads
+from faaskit.adapter import loads
 from faaskit_aws._fields import b64, invalid, number, optional, require
 
 __all__ = ["Attributes", "attributes", "sns_attribute", "sqs_attribute"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from faaskit._principal import Principal
+from faaskit import Principal
 
 __all__ = ["principal"]
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from faaskit._http import InvalidBody
-from faaskit._multidict import Headers
-from faaskit._response import Response, to_response
+from faaskit import Response
+from faaskit.adapter import InvalidBody, to_response
 from faaskit.exceptions import InvalidEventError
 
 __all__ = [
-    "CookieHeaders",
     "body_out",
     "items",
     "json_headers",
@@ -119,18 +117,6 @@ def merged(multi: Any, single: Any, fold: bool) -> Iterator[tuple[str, Any]]:
     for name, value in items(single):
         if (name.lower() if fold else name) not in seen:
             yield name, value
-
-
-class CookieHeaders:
-    """The ``Cookie`` header values of ``headers``, read only when iterated."""
-
-    __slots__ = ("headers",)
-
-    def __init__(self, headers: Headers) -> None:
-        self.headers = headers
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.headers.getall("cookie"))
 
 
 def response_of(result: Any) -> Response:

@@ -19,10 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from faaskit._batch import BatchEntry
-from faaskit._fast import writable
-from faaskit._lazy import Pending
-from faaskit._message import Message, MessageBatch
+from faaskit import Message, MessageBatch
+from faaskit.adapter import BatchEntry, Pending, writable
 from faaskit_aws._attributes import Attributes, sqs_attribute
 from faaskit_aws._attributes import attributes as attributes_of
 from faaskit_aws._fields import arn_name, epoch, invalid, number, optional

@@ -1,8 +1,10 @@
-"""The Lambda entry point behind every :class:`faaskit.Handler`: decode, run, encode.
+"""The AWS Lambda adapter: what the core's pipeline (:mod:`faaskit.adapter`) needs from AWS.
 
-Decoders are tried in order, user-registered ones first. HTTP decoders are loaded eagerly;
-the modules for other trigger families load only when an event is not HTTP, so an HTTP
-function never imports them.
+This module is itself the :class:`faaskit.adapter.Adapter`: the Lambda context becomes a
+:class:`faaskit.Context` (:func:`context`), and :func:`decoder` picks the built-in decoder for
+an event. HTTP decoders are loaded eagerly; the modules for other trigger families load only
+when an event is not HTTP, so an HTTP function never imports them. Partial batch responses
+report failures (``report``).
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from faaskit._dispatch import Decoder, _user, find_decoder
-from faaskit._finish import finish, pending
-from faaskit._run import run
-from faaskit.exceptions import HTTPError
-from faaskit_aws.context import from_lambda
+from faaskit.adapter import Decoder, unsupported
+from faaskit_aws.context import from_lambda as context
 from faaskit_aws.http import DECODERS as HTTP_DECODERS
 
-__all__ = ["decoders", "invoke"]
+__all__ = ["context", "decoder", "decoders", "platform", "raw_result", "report"]
+
+platform = "aws"
+report = True
 
 # Trigger-family modules after HTTP, in dispatch order; each exposes DECODERS.
 FAMILY_MODULES = ("message", "blob", "event", "schedule", "stream")
@@ -34,7 +36,6 @@ _table: list[Decoder] = list(HTTP_DECODERS)
 _loaded = [False]
 _loading = threading.Lock()
 _last: list[Decoder] = [HTTP_DECODERS[0]]
-_user_aws = _user["aws"]
 
 
 def decoders() -> Sequence[Decoder]:
@@ -67,43 +68,31 @@ def identify(raw: Any) -> str:
     return str(names.identify(raw))
 
 
-def _decoder_for(raw: Any) -> Decoder:
-    """The decoder for ``raw``, after the last one that matched (see :func:`invoke`)."""
-    decoder = None
-    if not _loaded[0]:
-        decoder = next((d for d in (*_user["aws"], *HTTP_DECODERS) if d.recognise(raw)), None)
-    if decoder is None:
-        decoder = find_decoder(raw, "aws", decoders(), identify)
-    _last[0] = decoder
-    return decoder
+def decoder(raw: Any) -> Decoder:
+    """The built-in decoder for ``raw``.
+
+    Built-in decoders recognise mutually exclusive shapes, so the last one that matched is
+    tried first; then the HTTP decoders, then (loading them) every family's.
+    """
+    found: Decoder | None = _last[0]
+    if found is not None and found.recognise(raw):
+        return found
+    found = None if _loaded[0] else _first(HTTP_DECODERS, raw)
+    if found is None:
+        found = _first(decoders(), raw)
+        if found is None:
+            raise unsupported(raw, platform, identify(raw))
+    _last[0] = found
+    return found
 
 
-def invoke(handler: Any, event: Any, lambda_context: Any) -> Any:
-    """Run ``handler`` for one Lambda invocation and return the native response."""
-    ctx = from_lambda(lambda_context, handler.name)
-    try:
-        result = _invoke(handler, event, ctx)
-    except BaseException as exc:
-        if pending:
-            finish(ctx, exc)
-        raise
-    if pending:
-        finish(ctx)
+def _first(table: Sequence[Decoder], raw: Any) -> Decoder | None:
+    for candidate in table:
+        if candidate.recognise(raw):
+            return candidate
+    return None
+
+
+def raw_result(result: Any, raw: Any, decoder: Decoder | None) -> Any:
+    """A ``raw=True`` handler's result goes back to Lambda as it is."""
     return result
-
-
-def _invoke(handler: Any, event: Any, ctx: Any) -> Any:
-    if handler.raw:
-        return handler.call(event, ctx)
-    # Built-in decoders recognise mutually exclusive shapes, so the last one that matched
-    # can be tried first; user decoders take precedence, so not while any are registered.
-    decoder = _last[0]
-    if _user_aws or not decoder.recognise(event):
-        decoder = _decoder_for(event)
-    try:
-        portable = decoder.decode(event, ctx)
-    except HTTPError as exc:
-        from faaskit._run import error_response
-
-        return decoder.encode(error_response(exc), event)
-    return decoder.encode(run(handler, portable, ctx, source=decoder.source), event)

@@ -19,8 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
-from faaskit._blob import BlobEvent
-from faaskit._context import Context
+from faaskit import BlobEvent, Context
 from faaskit_aws._fields import first_record, invalid, iso_time, optional, records, require
 
 __all__ = [

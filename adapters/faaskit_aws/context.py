@@ -13,9 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from faaskit._context import Context, _cold, take_cold_start
-from faaskit._fast import writable
-from faaskit._lazy import Pending
+from faaskit.adapter import Context, Pending, cold, take_cold_start, writable
 
 __all__ = ["from_lambda"]
 
@@ -71,18 +69,7 @@ def _memory(value: Any) -> int | None:
 
 
 def from_lambda(lambda_context: Any, function_name: str) -> Context:
-    """The context for one invocation; ``lambda_context`` may be None outside Lambda."""
-    if lambda_context is None:
-        import uuid
-
-        return Context(
-            request_id=str(uuid.uuid4()),
-            function_name=function_name,
-            platform="local",
-            region=_REGION,
-            cold_start=take_cold_start(),
-            trace_id=_environ.get("_X_AMZN_TRACE_ID"),
-        )
+    """The context for one invocation, from the Lambda context object."""
     try:
         request_id = lambda_context.aws_request_id
         name = lambda_context.function_name
@@ -96,7 +83,7 @@ def from_lambda(lambda_context: Any, function_name: str) -> Context:
     ctx.region = _REGION
     ctx.memory_mb = _LATER
     ctx.deadline = _LATER
-    ctx.cold_start = take_cold_start() if _cold else False
+    ctx.cold_start = take_cold_start() if cold else False
     ctx.trace_id = _trace_id()  # set by the runtime client for each invocation
     ctx.logger = None
     ctx.raw = lambda_context

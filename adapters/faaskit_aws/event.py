@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from faaskit._cloudevent import CloudEvent
-from faaskit._context import Context
-from faaskit._json import loads
+from faaskit import CloudEvent, Context
+from faaskit.adapter import loads
 from faaskit_aws._fields import iso_time, optional, require
 
 __all__ = ["DECODERS", "EVENTBRIDGE", "is_envelope"]

@@ -16,14 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from faaskit._context import Context
-from faaskit._fast import maker
-from faaskit._http import HttpRequest
-from faaskit._multidict import Headers, MultiDict
-from faaskit._request_cookies import Cookies
+from faaskit import Context, Headers, HttpRequest, MultiDict
+from faaskit.adapter import CookieHeaders, Cookies, maker
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._http_wire import (
-    CookieHeaders,
     body_out,
     items,
     json_headers,

@@ -29,10 +29,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from faaskit._batch import BatchEntry, BatchResult
-from faaskit._context import Context
-from faaskit._json import loads
-from faaskit._message import Message, MessageBatch
+from faaskit import BatchResult, Context, Message, MessageBatch
+from faaskit.adapter import BatchEntry, loads
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._attributes import Attributes, sns_attribute
 from faaskit_aws._attributes import attributes as attributes_of

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from faaskit._context import Context
-from faaskit._schedule import ScheduleEvent
+from faaskit import Context, ScheduleEvent
 from faaskit_aws._fields import iso_time, optional, require
 from faaskit_aws.event import is_scheduled
 

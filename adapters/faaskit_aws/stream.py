@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from faaskit._batch import BatchEntry
-from faaskit._context import Context
-from faaskit._stream import Record, RecordBatch
+from faaskit import Context, Record, RecordBatch
+from faaskit.adapter import BatchEntry
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._dynamodb import image
 from faaskit_aws._fields import arn_name, b64, epoch, first_record, invalid, optional, records

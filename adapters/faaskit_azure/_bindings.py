@@ -14,7 +14,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from faaskit._batch import BatchEntry
+from faaskit.adapter import BatchEntry
 from faaskit.exceptions import BatchFailedError, ConfigurationError, InvalidEventError
 
 __all__ = [
@@ -128,7 +128,7 @@ def raise_failures(result: Any, source: str) -> None:
 
     (The sync path raises in ``run_batch`` already; this covers results that come back whole.)
     """
-    from faaskit._batch import BatchResult
+    from faaskit import BatchResult
 
     if isinstance(result, BatchResult) and result.failed:
         failed = tuple(result.failed)

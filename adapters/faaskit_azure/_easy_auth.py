@@ -24,8 +24,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from faaskit._json import loads
-from faaskit._principal import Principal
+from faaskit import Principal
+from faaskit.adapter import loads
 from faaskit.exceptions import BadRequestError
 
 __all__ = ["PRINCIPAL_HEADERS", "client_ip", "principal", "trusted_principal", "vouched"]

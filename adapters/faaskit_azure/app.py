@@ -34,7 +34,7 @@ import types
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from faaskit._handler import Handler
+from faaskit import Handler
 from faaskit.exceptions import ConfigurationError
 
 __all__ = ["FAMILIES", "collect", "function_app"]

@@ -30,8 +30,7 @@ from typing import Any
 
 import attrs
 
-from faaskit._blob import BlobEvent
-from faaskit._context import Context
+from faaskit import BlobEvent, Context
 from faaskit.exceptions import ConfigurationError, InvalidEventError, TriggerMismatchError
 from faaskit_azure._bindings import binding, connection, option, parse_time
 from faaskit_azure.event import blob_subject, grid_fields, is_storage_blob, register_grid

@@ -12,8 +12,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from faaskit._context import Context, _cold, take_cold_start
-from faaskit._fast import maker
+from faaskit.adapter import Context, cold, maker, take_cold_start
 
 __all__ = ["from_azure"]
 
@@ -28,18 +27,8 @@ def _trace_parent(azure_context: Any) -> str | None:
 
 
 def from_azure(azure_context: Any, function_name: str) -> Context:
-    """The context for one invocation; ``azure_context`` may be None outside Azure."""
+    """The context for one invocation, from the ``azure.functions.Context``."""
     region = _environ.get("REGION_NAME")
-    if azure_context is None:
-        import uuid
-
-        return _make(
-            request_id=str(uuid.uuid4()),
-            function_name=function_name,
-            platform="local",
-            region=region,
-            cold_start=bool(_cold) and take_cold_start(),
-        )
     invocation_id = getattr(azure_context, "invocation_id", None)
     name = getattr(azure_context, "function_name", None)
     return _make(
@@ -47,7 +36,7 @@ def from_azure(azure_context: Any, function_name: str) -> Context:
         function_name=name if isinstance(name, str) and name else function_name,
         platform="azure",
         region=region,
-        cold_start=bool(_cold) and take_cold_start(),
+        cold_start=bool(cold) and take_cold_start(),
         trace_id=_trace_parent(azure_context),
         raw=azure_context,
     )

@@ -23,8 +23,7 @@ from typing import Any
 
 import attrs
 
-from faaskit._cloudevent import CloudEvent
-from faaskit._context import Context
+from faaskit import CloudEvent, Context
 from faaskit.exceptions import InvalidEventError
 from faaskit_azure._bindings import binding, parse_time
 

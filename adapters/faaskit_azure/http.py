@@ -15,37 +15,20 @@ Payload and bindings:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from attrs import evolve
 
-from faaskit._context import Context
-from faaskit._fast import maker
-from faaskit._http import HttpRequest
-from faaskit._multidict import Headers, MultiDict
-from faaskit._request_cookies import Cookies
-from faaskit._response import Response, to_response
-from faaskit._routes import Http
+from faaskit import Context, Headers, HttpRequest, MultiDict, Response
+from faaskit.adapter import CookieHeaders, Cookies, Http, maker, to_response
 from faaskit.exceptions import BadRequestError, ConfigurationError
 from faaskit_azure._easy_auth import client_ip, principal, trusted_principal
 
 __all__ = ["HTTP", "AzureHttp", "azure_route", "principal", "register"]
 
 _request = maker(HttpRequest)
-
-
-class _CookieHeaders:
-    """The ``Cookie`` header values of ``headers``, read only when iterated."""
-
-    __slots__ = ("headers",)
-
-    def __init__(self, headers: Headers) -> None:
-        self.headers = headers
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.headers.getall("cookie"))
 
 
 def _items(data: Any) -> Iterable[tuple[str, Any]]:
@@ -115,7 +98,7 @@ class AzureHttp:
             path_params=path_params,
             query=MultiDict.lazy(raw, _query),
             headers=headers,
-            cookies=Cookies(_CookieHeaders(headers)),
+            cookies=Cookies(CookieHeaders(headers)),
             body=raw.get_body() or b"",
             source_ip=client_ip(headers),
             principal=trusted_principal(headers),

@@ -37,8 +37,7 @@ from typing import Any
 
 import attrs
 
-from faaskit._context import Context
-from faaskit._message import Message, MessageBatch
+from faaskit import Context, Message, MessageBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
 from faaskit_azure._bindings import (
     batch_entries,
@@ -268,7 +267,7 @@ def subscription_name(handler: Any) -> str:
 
 def register(app: Any, handler: Any, options: Mapping[str, Any]) -> None:
     """Register a ``queue`` or ``topic`` handler with its Storage Queue or Service Bus trigger."""
-    from faaskit._declarations import Topic
+    from faaskit.adapter import Topic
 
     trigger = handler.trigger
     bus = ServiceBus(entity=trigger.name)

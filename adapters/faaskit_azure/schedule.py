@@ -26,8 +26,7 @@ from typing import Any
 
 import attrs
 
-from faaskit._context import Context
-from faaskit._schedule import ScheduleEvent
+from faaskit import Context, ScheduleEvent
 from faaskit.exceptions import InvalidEventError
 from faaskit_azure._bindings import binding, option, parse_time, retry
 
@@ -80,7 +79,7 @@ DECODERS = (TIMER,)
 
 def ncrontab(expression: str) -> str:
     """The 6-field NCRONTAB for ``expression`` (``rate(...)``, AWS ``cron(...)`` or NCRONTAB)."""
-    from faaskit._cron import to_ncrontab
+    from faaskit.adapter import to_ncrontab
 
     return to_ncrontab(expression)
 

@@ -35,8 +35,7 @@ from typing import Any
 
 import attrs
 
-from faaskit._context import Context
-from faaskit._stream import Record, RecordBatch
+from faaskit import Context, Record, RecordBatch
 from faaskit.exceptions import ConfigurationError, InvalidEventError
 from faaskit_azure._bindings import (
     batch_entries,

@@ -56,8 +56,21 @@ def test_missing_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     assert from_azure(native, "fallback").trace_id is None
 
 
-def test_without_an_azure_context() -> None:
-    ctx = from_azure(None, "local_fn")
+def test_without_an_azure_context_the_pipeline_gives_a_local_one() -> None:
+    import faaskit
+    from faaskit_azure.adapter import entry
+
+    seen: list[faaskit.Context] = []
+
+    @faaskit.handler(raw=True)
+    def local_fn(event: Any, ctx: faaskit.Context) -> None:
+        seen.append(ctx)
+
+    class Stub:
+        source = "stub"
+
+    assert entry(local_fn, Stub(), "msg")(msg={"x": 1}) is None  # type: ignore[arg-type]
+    (ctx,) = seen
     assert ctx.platform == "local"
     assert ctx.function_name == "local_fn"
     assert ctx.request_id

@@ -22,7 +22,7 @@ def test_only_one_concurrent_first_invocation_is_a_cold_start(monkeypatch: Any) 
                 barrier.wait()
             return full
 
-    monkeypatch.setattr(_context, "_cold", Together([True]))
+    monkeypatch.setattr(_context, "cold", Together([True]))
     results: list[bool] = []
     threads = [
         threading.Thread(target=lambda: results.append(_context.take_cold_start()))

@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from faaskit._routes import Http
+from faaskit.adapter import Http
 from faaskit.deploy._model import App, Function, Settings, logical_id, resource
 from faaskit.deploy._output import dump_yaml, write_zip
 from faaskit.deploy._package import (

@@ -33,9 +33,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from faaskit._cron import to_aws
-from faaskit._declarations import Blob, Events, Queue, Schedule, Stream, Topic
-from faaskit._trigger import Trigger
+from faaskit.adapter import Blob, Events, Queue, Schedule, Stream, Topic, Trigger, to_aws
 from faaskit.deploy._model import Resource, Settings, logical_id
 
 __all__ = ["Resources", "policies"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from faaskit._routes import Http
+from faaskit.adapter import Http
 from faaskit.deploy._validate import auth_mode, throttle_of
 
 __all__ = ["HttpApis"]

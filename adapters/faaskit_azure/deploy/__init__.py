@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from faaskit._declarations import Queue, Stream, Topic
+from faaskit.adapter import Queue, Stream, Topic
 from faaskit.deploy._model import App, Settings, resource
 from faaskit.deploy._output import dump_json
 from faaskit.deploy._package import (

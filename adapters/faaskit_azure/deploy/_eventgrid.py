@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from faaskit._declarations import Blob, Events
+from faaskit.adapter import Blob, Events
 from faaskit.deploy._model import App, Settings
 from faaskit.exceptions import ConfigurationError
 
