@@ -22,8 +22,10 @@ __all__ = ["add_parser", "run"]
 
 _EPILOG = """\
 The event is --event FILE (JSON; '-' reads stdin), or --source NAME with key=value overrides
-(see 'faaskit events'), or by default the usual source for the handler's trigger on the
-platform. On azure, --event takes the invocation JSON 'faaskit events azure:...' prints.
+(see 'faaskit events'), or by default the source that delivers the handler's trigger on the
+platform, filled from its declaration (method and route, bucket, queue, topic, stream, event
+pattern). On azure, --event takes the invocation JSON 'faaskit events azure:...' prints.
+Cloud storage URLs (s3://, sqs://, azure://, ...) use the local data folder, as in serve.
 
 examples:
   faaskit invoke app.py:hello --source apigw-v2 path=/hello/ada
@@ -52,6 +54,12 @@ def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--platform", "-p", choices=("aws", "azure"), default="aws", help="default: aws"
     )
+    parser.add_argument(
+        "--data",
+        default=".faaskit/local",
+        metavar="DIR",
+        help="local storage, queues and topics, as for faaskit serve (default: .faaskit/local)",
+    )
     add_debug(parser)
     add_log_format(parser)
 
@@ -73,7 +81,7 @@ def _read_event(path: str) -> Any:
 
 
 def _event(args: argparse.Namespace, handler: Any) -> Any:
-    from faaskit.testing.sources import default_source, event, find
+    from faaskit.testing.sources import event, find
 
     overrides = parse_overrides(args.overrides)
     if args.event and args.source:
@@ -96,17 +104,10 @@ def _event(args: argparse.Namespace, handler: Any) -> Any:
         raise ConfigurationError(
             f"handler {handler.name!r} declares no trigger; pass --event FILE or --source NAME"
         )
-    source = default_source(trigger.kind, args.platform)
-    if trigger.kind == "http" and "path" not in overrides:
-        overrides.setdefault("method", trigger.methods[0].replace("ANY", "GET"))
-        overrides["path"] = _sample_path(trigger.route)
-    return event(source, **overrides)
+    from faaskit.cli._defaults import declared_event
 
-
-def _sample_path(route: str) -> str:
-    import re
-
-    return re.sub(r"\{([^}+]+)\+?\}", lambda m: m.group(1), route)
+    source, arguments = declared_event(trigger, args.platform, handler.name, overrides)
+    return event(find(source), **arguments)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -131,8 +132,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         handler = app.handler(name)
     event = _event(args, handler)
+    from faaskit.devserver.local import LocalCloud
+
     try:
-        result = invoke(handler, event, platform=args.platform)
+        with LocalCloud(args.data).installed():
+            result = invoke(handler, event, platform=args.platform)
     except Exception as exc:
         if getattr(args, "debug", False):
             raise
