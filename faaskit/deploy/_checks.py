@@ -15,7 +15,8 @@ import attrs
 from faaskit._routes import Http
 from faaskit._secret import Secret
 from faaskit.deploy._config import Config, load_config
-from faaskit.deploy._model import App, Function, Settings
+from faaskit.deploy._model import App, Function, Settings, resource
+from faaskit.exceptions import ConfigurationError
 
 __all__ = ["check_config", "check_function", "configure", "environment"]
 
@@ -108,6 +109,11 @@ def check_config(app: App, settings: Settings, targets: tuple[str, ...]) -> Iter
     """The problems of the app-wide settings for ``targets``, naming the stage and plan."""
     config = settings.config
     yield from (f"{config.where}: [env] {p}" for p in _check_env(config.env))
+    for url in config.resources:
+        try:
+            resource(url)
+        except ConfigurationError as exc:
+            yield f"{config.where}: [resources] key {url!r}: {exc}"
     if "azure" not in targets:
         return
     stage = f"stage {config.stage!r}" if config.stage else "the default stage"

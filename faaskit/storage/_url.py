@@ -10,6 +10,7 @@ import attrs
 
 from faaskit.exceptions import ConfigurationError
 from faaskit.storage._keys import normalize_prefix
+from faaskit.storage._names import physical_name
 
 __all__ = [
     "BLOB_SCHEMES",
@@ -40,7 +41,8 @@ class Location:
     ``scheme`` names the backend; ``name`` is the bucket, container or queue name (for
     ``file`` the absolute directory path, for a queue given by its HTTPS URL that URL);
     ``prefix`` is ``""`` or a key prefix ending in ``/``; ``url`` is the URL as the store
-    reports it.
+    reports it. A logical name is mapped to this deployment's physical one (``name``) by
+    ``FAASKIT_RESOURCES``, which the generated templates set; ``url`` keeps the logical name.
     """
 
     scheme: str
@@ -104,4 +106,9 @@ def parse(url: str, kind: str) -> Location:
     if kind != "blobs" and path.strip("/"):
         raise ConfigurationError(f"{kind[:-1]} URL {url!r}: the {kind[:-1]} name takes no path")
     prefix = normalize_prefix(path, url)
-    return Location(scheme=scheme, name=name, prefix=prefix, url=store_url(scheme, name, prefix))
+    return Location(
+        scheme=scheme,
+        name=physical_name(scheme, name),
+        prefix=prefix,
+        url=store_url(scheme, name, prefix),
+    )

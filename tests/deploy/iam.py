@@ -9,6 +9,7 @@ IAM policy evaluation: https://docs.aws.amazon.com/IAM/latest/UserGuide/referenc
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -36,6 +37,16 @@ def resolve(value: Any, resources: dict[str, Any]) -> str:
     if "Ref" in value:
         return str(value["Ref"])
     raise AssertionError(f"cannot resolve {value!r}")
+
+
+def physical_names(template: dict[str, Any]) -> dict[str, str]:
+    """``kind:name`` -> physical name, as the functions read it from ``FAASKIT_RESOURCES``."""
+    variables = template["Globals"]["Function"].get("Environment", {}).get("Variables", {})
+    found = variables.get("FAASKIT_RESOURCES")
+    if found is None:
+        return {}
+    mapping: dict[str, str] = json.loads(resolve(found, template["Resources"]))
+    return mapping
 
 
 def queue_arn(name: str) -> str:

@@ -22,7 +22,7 @@ import pytest
 from faaskit._declarations import Blob, Events, Schedule, Topic
 from faaskit.deploy import Function, Settings, load_app, resource
 from tests.deploy.helpers import SAMPLES, functions_of, load_yaml, sam_transform
-from tests.deploy.iam import ACCOUNT, REGION, allows, queue_arn, resolve
+from tests.deploy.iam import ACCOUNT, REGION, allows, physical_names, queue_arn, resolve
 
 # kind -> (IAM actions behind the storage API's reads, behind its writes) and the ARNs they act on.
 # Blob reads: GetObject/HeadObject (s3:GetObject), ListObjectsV2 (s3:ListBucket, on the bucket).
@@ -98,11 +98,12 @@ def _lambda_id(template: dict[str, Any], fn: Function, module: str) -> str:
 
 def _check_access(template: dict[str, Any], module: str, functions: tuple[Function, ...]) -> int:
     plain = sam_transform(template)
+    mapping = physical_names(template)
     checked = 0
     for fn in functions:
         function = _lambda_id(template, fn, module)
         for (kind, name), modes in _declared(fn).items():
-            arn = _arn(kind, name)
+            arn = _arn(kind, mapping.get(f"{kind}:{name}", name))
             for mode, table in (("read", READS), ("write", WRITES)):
                 for action, target in table.get(kind, []):
                     wanted = mode in modes

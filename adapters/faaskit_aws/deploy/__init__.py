@@ -18,6 +18,8 @@ from typing import Any
 
 from faaskit.adapter import Http
 from faaskit.deploy._model import App, Function, Settings, logical_id, resource
+from faaskit.deploy._names import VARIABLE as NAMES_VARIABLE
+from faaskit.deploy._names import names_for
 from faaskit.deploy._output import dump_yaml, write_zip
 from faaskit.deploy._package import (
     FAASKIT_REQUIREMENTS,
@@ -64,7 +66,10 @@ def _function(fn: Function, app: App, apis: HttpApis, resources: Resources,
     invoke_config = resources.invoke_config(trigger, fn.name) if trigger else None
     if invoke_config is not None:
         props["EventInvokeConfig"] = invoke_config
-    granted = policies(reads, [resource(url) for url in fn.writes])
+    writes = [resource(url) for url in fn.writes]
+    for declared in [*reads, *writes]:
+        resources.declare(declared)
+    granted = policies(reads, writes, resources.name_of)
     secrets = secret_statements(fn, settings)
     if secrets:
         granted.append({"Version": "2012-10-17", "Statement": secrets})
@@ -84,7 +89,7 @@ def template(
     """The SAM template for ``app`` as plain data (validate the app first)."""
     settings = settings or Settings()
     apis = HttpApis()
-    resources = Resources(settings)
+    resources = Resources(settings, names_for(app, settings))
     functions = {
         logical_id(fn.name, "Function"): _function(fn, app, apis, resources, settings)
         for fn in app.functions
@@ -105,10 +110,13 @@ def template(
             }
         },
     }
+    mapping = resources.mapping()
+    if mapping is not None:
+        out["Globals"]["Function"]["Environment"]["Variables"][NAMES_VARIABLE] = mapping
     if resources.parameters:
         out["Parameters"] = resources.parameters
     out["Resources"] = {**functions, **apis.resources(), **resources.resources}
-    outputs = apis.outputs()
+    outputs = {**apis.outputs(), **resources.outputs()}
     if outputs:
         out["Outputs"] = outputs
     return out

@@ -29,12 +29,12 @@ https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/s
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from faaskit.adapter import Blob, Events, Queue, Schedule, Stream, Topic, Trigger, to_aws
-from faaskit.deploy._model import Resource, Settings, logical_id
+from faaskit.deploy._model import Resource
+from faaskit_aws.deploy._sam_store import Store
 
 __all__ = ["Resources", "policies"]
 
@@ -72,24 +72,31 @@ _WRITE_EXTRAS: dict[str, tuple[list[str], str]] = {
 _ASYNC_RETRIES = 2
 
 
-def policies(reads: Iterable[Resource], writes: Iterable[Resource]) -> list[dict[str, Any]]:
-    """SAM policy templates granting exactly the declared reads and writes."""
+def policies(
+    reads: Iterable[Resource],
+    writes: Iterable[Resource],
+    name_of: Callable[[str, str], Any] = lambda kind, name: name,
+) -> list[dict[str, Any]]:
+    """SAM policy templates granting exactly the declared reads and writes, on the resources'
+    physical names (``name_of(kind, name)``).
+    """
     access: dict[tuple[str, str], list[bool]] = {}
     for res, index in [(r, 0) for r in reads] + [(w, 1) for w in writes]:
         access.setdefault((res.kind, res.name), [False, False])[index] = True
     out: list[dict[str, Any]] = []
     for (kind, name), (read, write) in access.items():
+        physical = name_of(kind, name)
         if kind == "queue" and read and write:
-            out.append({"SQSPollerPolicy": {"QueueName": name}})
-            out.append({"SQSSendMessagePolicy": {"QueueName": name}})
+            out.append({"SQSPollerPolicy": {"QueueName": physical}})
+            out.append({"SQSSendMessagePolicy": {"QueueName": physical}})
             continue
         template, param = _POLICIES[(kind, read, write)]
-        out.append({template: {param: name}})
+        out.append({template: {param: physical}})
     statements = [
         {
             "Effect": "Allow",
             "Action": _WRITE_EXTRAS[kind][0],
-            "Resource": {"Fn::Sub": [_WRITE_EXTRAS[kind][1], {"name": name}]},
+            "Resource": {"Fn::Sub": [_WRITE_EXTRAS[kind][1], {"name": name_of(kind, name)}]},
         }
         for (kind, name), (_, write) in access.items()
         if write and kind in _WRITE_EXTRAS
@@ -99,50 +106,8 @@ def policies(reads: Iterable[Resource], writes: Iterable[Resource]) -> list[dict
     return out
 
 
-class Resources:
+class Resources(Store):
     """The template's non-function resources, each declared once however many use it."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.resources: dict[str, Any] = {}
-        self.parameters: dict[str, Any] = {}
-        self._owners: dict[str, tuple[str, str]] = {}
-
-    def _id(self, name: str, suffix: str) -> str:
-        """The logical id of resource ``name``: ``orders-1`` and ``orders1`` get different ones."""
-        wanted = logical_id(name, suffix)
-        if self._owners.setdefault(wanted, (name, suffix)) == (name, suffix):
-            return wanted
-        digest = hashlib.sha256(name.encode()).hexdigest()[:8].upper()
-        unique = logical_id(name, f"X{digest}{suffix}")
-        self._owners.setdefault(unique, (name, suffix))
-        return unique
-
-    def _add(self, name: str, kind: str, props: dict[str, Any]) -> dict[str, Any]:
-        self.resources.setdefault(name, {"Type": kind, "Properties": props})
-        return {"Ref": name}
-
-    def _arn(self, name: str) -> dict[str, Any]:
-        return {"Fn::GetAtt": [name, "Arn"]}
-
-    def _queue(self, name: str, timeout: int) -> str:
-        queue_id = self._id(name, "Queue")
-        dlq_id = self._id(name, "DeadLetterQueue")
-        self._add(dlq_id, "AWS::SQS::Queue", {
-            "QueueName": f"{name}-dlq",
-            "MessageRetentionPeriod": 1209600,
-            "SqsManagedSseEnabled": True,
-        })  # fmt: skip
-        self._add(queue_id, "AWS::SQS::Queue", {
-            "QueueName": name,
-            "VisibilityTimeout": min(6 * timeout, 43200),
-            "SqsManagedSseEnabled": True,
-            "RedrivePolicy": {
-                "deadLetterTargetArn": self._arn(dlq_id),
-                "maxReceiveCount": self.settings.max_receive_count,
-            },
-        })  # fmt: skip
-        return queue_id
 
     def _failures(self, name: str, suffix: str = "FailedRecords") -> dict[str, Any]:
         """An SQS on-failure destination so records that keep failing are kept, not dropped."""
@@ -166,19 +131,9 @@ class Resources:
     def event(self, trigger: Trigger, timeout: int) -> tuple[dict[str, Any], list[Resource]]:
         """The SAM event for ``trigger``, and the resources its handler may implicitly read."""
         if isinstance(trigger, Blob):
-            bucket = self._id(trigger.bucket, "Bucket")
-            self._add(bucket, "AWS::S3::Bucket", {
-                "BucketName": trigger.bucket,
-                "PublicAccessBlockConfiguration": {
-                    "BlockPublicAcls": True, "BlockPublicPolicy": True,
-                    "IgnorePublicAcls": True, "RestrictPublicBuckets": True,
-                },
-                "BucketEncryption": {"ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}},
-                ]},
-            })  # fmt: skip
+            bucket = self.bucket(trigger.bucket)
             props: dict[str, Any] = {
-                "Bucket": {"Ref": bucket},
+                "Bucket": bucket,
                 "Events": [_S3_EVENTS[e] for e in trigger.events],
             }
             rules = [{"Name": k, "Value": v} for k, v in
@@ -190,7 +145,7 @@ class Resources:
         if isinstance(trigger, Queue):
             size = trigger.batch_size or 10
             props = {
-                "Queue": self._arn(self._queue(trigger.name, timeout)),
+                "Queue": self.queue(trigger.name, timeout),
                 "BatchSize": size,
                 "FunctionResponseTypes": _PARTIAL,
             }
@@ -198,10 +153,7 @@ class Resources:
                 props["MaximumBatchingWindowInSeconds"] = 1
             return {"Type": "SQS", "Properties": props}, []
         if isinstance(trigger, Topic):
-            topic = self._add(self._id(trigger.name, "Topic"), "AWS::SNS::Topic", {
-                "TopicName": trigger.name,
-            })  # fmt: skip
-            return {"Type": "SNS", "Properties": {"Topic": topic}}, []
+            return {"Type": "SNS", "Properties": {"Topic": self.topic(trigger.name)}}, []
         if isinstance(trigger, Schedule):
             props = {
                 "ScheduleExpression": to_aws(trigger.expression),
@@ -241,12 +193,6 @@ class Resources:
             props["Stream"] = {"Ref": param}
             props["DestinationConfig"] = self._failures(table)
             return {"Type": "DynamoDB", "Properties": props}
-        stream = self._id(trigger.name, "Stream")
-        self._add(stream, "AWS::Kinesis::Stream", {
-            "Name": trigger.name,
-            "StreamModeDetails": {"StreamMode": "ON_DEMAND"},
-            "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"},
-        })  # fmt: skip
-        props["Stream"] = self._arn(stream)
+        props["Stream"] = self.stream(trigger.name)
         props["DestinationConfig"] = self._failures(trigger.name)
         return {"Type": "Kinesis", "Properties": props}
