@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from faaskit._secret import Secret
+from faaskit import Secret
 from faaskit.deploy._checks import environment
 from faaskit.deploy._config import ROLLOUTS
 from faaskit.deploy._model import Function, Settings
