@@ -31,7 +31,8 @@ class HttpRequest:
 
     ``path`` never carries the API stage; ``route`` is the route template that matched
     (``/items/{item_id}``) when one is known; ``body`` is already base64-decoded (a body that
-    cannot be decoded raises :class:`BadRequestError` when read, which answers 400).
+    cannot be decoded raises :class:`BadRequestError` when read, which answers 400);
+    ``body_model`` is the validated body of a route declared with ``body=Schema``.
     """
 
     method: str
@@ -45,6 +46,7 @@ class HttpRequest:
     source_ip: str | None = None
     principal: Principal | None = None
     request_id: str | None = None
+    body_model: Any = None
     raw: Any = attrs.field(default=None, eq=False, repr=False)
 
     @property

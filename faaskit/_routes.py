@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from faaskit._schema import BodySchema, body_schema
 from faaskit._trigger import Trigger
 from faaskit.exceptions import ConfigurationError
 
@@ -101,7 +102,9 @@ class Http(Trigger):
     auth: str | Mapping[str, Any] | None = None
     cors: bool | Mapping[str, Any] | None = None
     throttle: Mapping[str, Any] | None = None
+    body: Any = None
     params: tuple[str, ...] = attrs.field(init=False, eq=False)
+    body_schema: BodySchema | None = attrs.field(init=False, eq=False, repr=False)
     caller_auth: str | None = attrs.field(init=False, eq=False, repr=False)
     _regex: re.Pattern[str] = attrs.field(init=False, eq=False, repr=False)
 
@@ -109,6 +112,7 @@ class Http(Trigger):
         object.__setattr__(self, "_regex", _route_regex(self.route))
         object.__setattr__(self, "params", tuple(m.group(1) for m in _PARAM.finditer(self.route)))
         object.__setattr__(self, "caller_auth", _caller_auth(self.auth))
+        object.__setattr__(self, "body_schema", body_schema(self.body))
 
     def match(self, path: str) -> dict[str, str] | None:
         """The path parameters when ``path`` fits the route template, else None."""
@@ -127,8 +131,16 @@ def http(
     auth: str | Mapping[str, Any] | None = None,
     cors: bool | Mapping[str, Any] | None = None,
     throttle: Mapping[str, Any] | None = None,
+    body: Any = None,
 ) -> Http:
-    """Declare an HTTP trigger: ``http("GET", "/items/{item_id}")``."""
+    """Declare an HTTP trigger: ``http("GET", "/items/{item_id}")``.
+
+    ``body`` is the request body's schema (an attrs class, a ``TypedDict`` or a JSON Schema
+    dict): the JSON body is validated before the handler runs, which reads the validated
+    value as ``req.body_model``; a body that does not fit answers 400 listing every error.
+    """
     if not isinstance(route, str):
         raise ConfigurationError(f"route must be a string, got {route!r}")
-    return Http(methods=_methods(methods), route=route, auth=auth, cors=cors, throttle=throttle)
+    return Http(
+        methods=_methods(methods), route=route, auth=auth, cors=cors, throttle=throttle, body=body
+    )

@@ -21,6 +21,7 @@ from faaskit.exceptions import (
     HTTPError,
     MethodNotAllowedError,
     NotFoundError,
+    RequestValidationError,
     UnauthorizedError,
 )
 
@@ -32,7 +33,10 @@ __all__ = ["arun", "arun_http", "error_response", "run", "run_http"]
 
 def error_response(exc: HTTPError) -> Response:
     """The response an :class:`HTTPError` stands for."""
-    return Response.json({"message": exc.message}, status=exc.status, headers=exc.headers)
+    body: dict[str, Any] = {"message": exc.message}
+    if isinstance(exc, RequestValidationError):
+        body["errors"] = [{"field": e.field, "message": e.message} for e in exc.errors]
+    return Response.json(body, status=exc.status, headers=exc.headers)
 
 
 def _http_error(
@@ -91,6 +95,11 @@ def _checked(trigger: Http, request: HttpRequest, ctx: Context) -> HttpRequest:
         request = _routed(trigger, request)
     if trigger.caller_auth is not None:
         _authenticated(trigger.caller_auth, request, ctx)
+    if trigger.body_schema is not None:
+        value, errors = trigger.body_schema.validate(request.json())
+        if errors:
+            raise RequestValidationError(errors)
+        request = attrs.evolve(request, body_model=value)
     return request
 
 

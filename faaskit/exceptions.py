@@ -6,7 +6,7 @@ code that catches the builtin keeps working.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "NotFoundError",
     "PreconditionFailed",
     "ProjectExistsError",
+    "RequestValidationError",
     "StorageError",
     "TriggerMismatchError",
     "UnauthorizedError",
@@ -243,3 +244,14 @@ class LambdaFunctionError(FaaskitError, RuntimeError):
 
 class ProjectExistsError(FaaskitError, FileExistsError):
     """``faaskit new`` was asked to write into a folder that exists and is not empty."""
+
+
+class RequestValidationError(BadRequestError):
+    """400: the request body does not fit the route's ``body=`` schema; ``errors`` lists every
+    field at fault (objects with ``field`` and ``message``), and the response lists them too.
+    """
+
+    def __init__(self, errors: Sequence[Any]) -> None:
+        fields = ", ".join(sorted({str(e.field) for e in errors}))
+        super().__init__(message=f"the request body is invalid: {fields}")
+        self.errors = tuple(errors)

@@ -117,11 +117,13 @@ class HttpBridge:
         *,
         call: Callable[[Handler, Any], Any] | None = None,
         gate: Gate | None = None,
+        openapi: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
         self.routes = list(routes)
         self.platform = platform
         self.call = call
         self.gate = gate
+        self.openapi = openapi
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | NativeReply:
         """The route and path parameters for a request, or the 404/405 reply."""
@@ -140,6 +142,13 @@ class HttpBridge:
         if allowed:
             return _error(405, "Method Not Allowed", [("Allow", ", ".join(sorted(set(allowed))))])
         return _error(404, f"no handler serves {method} {path}")
+
+    def _document(self, method: str, path: str) -> NativeReply | None:
+        """``GET /openapi.json`` when no route of the app serves that path."""
+        if self.openapi is None or path != "/openapi.json" or method not in ("GET", "HEAD"):
+            return None
+        body = json.dumps(self.openapi(), indent=2).encode()
+        return NativeReply(status=200, headers=[("Content-Type", "application/json")], body=body)
 
     def _path_routes(self, path: str) -> list[Http]:
         """The triggers of the routes whose template fits ``path`` (any method)."""
@@ -166,7 +175,7 @@ class HttpBridge:
                 return NativeReply(status=answer.status, headers=answer.headers, body=answer.body)
         found = self.match(method, path)
         if isinstance(found, NativeReply):
-            return found
+            return self._document(method, path) or found
         route, params = found
         admission = Admission()
         if self.gate is not None:

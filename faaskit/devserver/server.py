@@ -61,7 +61,9 @@ class DevServer:
         self._lock = threading.Lock()
         call = self._lambda_call if runtime == "lambda" else None
         self.keys = LocalKeys(data)
-        self.bridge = HttpBridge(routes, platform, call=call, gate=Gate(self.keys, platform))
+        self.bridge = HttpBridge(
+            routes, platform, call=call, gate=Gate(self.keys, platform), openapi=self.openapi
+        )
         self._saved_env: dict[str, str | None] = {}
         try:
             self.http = make_server(self.bridge, host, port)
@@ -163,6 +165,13 @@ class DevServer:
             keys = ", ".join(self.keys.api_keys())
             lines.append(f"  auth      api-key routes take {header}: {keys}")
         return lines
+
+    def openapi(self) -> dict[str, Any]:
+        """The OpenAPI 3.1 document of the app's HTTP routes (served at ``/openapi.json``)."""
+        from faaskit.cli.openapi import title_of
+        from faaskit.devserver.openapi import document
+
+        return document(self.app.handlers, title=title_of(self.app))
 
     def token(self, sub: str, **claims: Any) -> str:
         """A bearer token this server accepts on the app's JWT routes (tests, ``faaskit

@@ -17,6 +17,8 @@ import uuid
 from typing import Any
 from urllib.parse import quote
 
+import attrs
+
 import faaskit
 from faaskit import storage
 
@@ -49,20 +51,19 @@ def item_key(req: faaskit.HttpRequest) -> str:
     return f"{owner(req)}/{item_id}.json"
 
 
+@attrs.frozen
+class ItemFields:
+    """The request body of POST and PUT: faaskit validates it before the handler runs (400
+    listing every field error) and hands it over as ``req.body_model``.
+    """
+
+    name: str = attrs.field(validator=[attrs.validators.min_len(1), attrs.validators.max_len(100)])
+    price: float = attrs.field(validator=attrs.validators.ge(0))
+
+
 def fields(req: faaskit.HttpRequest) -> dict[str, Any]:
-    """The item's ``name`` (1-100 characters) and ``price`` (a number >= 0) from the body."""
-    data = req.json()
-    errors = []
-    if not isinstance(data, dict):
-        raise faaskit.BadRequestError("the body must be a JSON object")
-    name, price = data.get("name"), data.get("price")
-    if not isinstance(name, str) or not 1 <= len(name) <= 100:
-        errors.append("name: a string of 1 to 100 characters is required")
-    if isinstance(price, bool) or not isinstance(price, int | float) or price < 0:
-        errors.append("price: a number >= 0 is required")
-    if errors:
-        raise faaskit.BadRequestError("; ".join(errors))
-    return {"name": name, "price": price}
+    """The validated body as a dict."""
+    return attrs.asdict(req.body_model)
 
 
 def load(req: faaskit.HttpRequest, ctx: faaskit.Context) -> dict[str, Any]:
@@ -81,7 +82,8 @@ def save(req: faaskit.HttpRequest, ctx: faaskit.Context, item: dict[str, Any]) -
 
 
 @faaskit.handler(
-    faaskit.http("POST", "/items", auth=AUTH, throttle=WRITES), writes=[f"s3://{ITEMS}"]
+    faaskit.http("POST", "/items", auth=AUTH, throttle=WRITES, body=ItemFields),
+    writes=[f"s3://{ITEMS}"],
 )
 def create_item(req: faaskit.HttpRequest, ctx: faaskit.Context) -> faaskit.Response:
     """Create an item; 201 with the item and its ``Location``."""
@@ -106,7 +108,7 @@ def get_item(req: faaskit.HttpRequest, ctx: faaskit.Context) -> dict[str, Any]:
 
 
 @faaskit.handler(
-    faaskit.http("PUT", "/items/{item_id}", auth=AUTH, throttle=WRITES),
+    faaskit.http("PUT", "/items/{item_id}", auth=AUTH, throttle=WRITES, body=ItemFields),
     reads=[f"s3://{ITEMS}"],
     writes=[f"s3://{ITEMS}"],
 )

@@ -54,4 +54,6 @@ def test_anonymous_callers_are_refused(api):
 def test_an_invalid_body_lists_every_field_error(api):
     status, body = api("POST", "/items", {"name": "", "price": -1})
     assert status == 400
-    assert "name" in body["message"] and "price" in body["message"]
+    assert {error["field"] for error in body["errors"]} == {"name", "price"}
+    status, body = api("POST", "/items", {"price": "free", "colour": "red"})
+    assert {error["field"] for error in body["errors"]} == {"name", "price", "colour"}

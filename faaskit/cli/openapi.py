@@ -1,0 +1,53 @@
+"""``faaskit openapi APP [--out FILE]``: the OpenAPI 3.1 document of an app's HTTP routes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from faaskit.cli._common import add_debug, write
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(subparsers: Any) -> None:
+    """Declare ``faaskit openapi``."""
+    parser = subparsers.add_parser(
+        "openapi",
+        help="write the OpenAPI 3.1 document of an app's HTTP routes",
+        description="Print (or write with --out) the OpenAPI 3.1 document of every HTTP route: "
+        "methods, path parameters, body schemas and auth. 'faaskit serve' serves the same "
+        "document at /openapi.json.",
+    )
+    parser.add_argument("app", metavar="APP", help="module name or file holding the handlers")
+    parser.add_argument("--out", "-o", metavar="FILE", help="write here instead of stdout")
+    parser.add_argument("--title", help="info.title (default: the app name in faaskit.toml)")
+    add_debug(parser)
+
+
+def title_of(app: Any) -> str:
+    """The app's name: ``[app] name`` of its ``faaskit.toml``, else the module's name."""
+    if app.path is not None:
+        from faaskit.deploy._config import load_config
+
+        name = load_config(Path(app.path).resolve().parent).name
+        if name:
+            return name
+    return str(app.module.__name__)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the app and print or write its document."""
+    from faaskit.devserver.apps import load_app
+    from faaskit.devserver.openapi import document
+
+    app = load_app(args.app)
+    text = json.dumps(document(app.handlers, title=args.title or title_of(app)), indent=2)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        write(text)
+    return 0
