@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 __all__ = ["main"]
 
-COMMANDS = ("new", "token", "openapi", "build", "deploy", "serve", "invoke", "events")
+COMMANDS = ("new", "token", "openapi", "doctor", "build", "deploy", "serve", "invoke", "events")
 
 
 def _parser() -> argparse.ArgumentParser:

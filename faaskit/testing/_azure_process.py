@@ -124,8 +124,11 @@ class RunnerProcess:
         python = self._python or runtime_python()
         if python is None:
             raise AzureHostError(
-                "no Python 3.13 with azure-functions-runtime found; run .ci/setup_py313.sh "
-                "or set FAASKIT_PY313"
+                "no Python 3.13 with the Azure Functions runtime found (looked at $FAASKIT_PY313,"
+                " .venv313, python3.13): install it with 'python3.13 -m pip install "
+                '"faaskit[azure-runtime]"\' (azure-functions-runtime, azure-functions-runtime-v1,'
+                " azure-functions, protobuf, grpcio) and set FAASKIT_PY313 to that interpreter; "
+                "'faaskit doctor' names what is missing"
             )
         command = [python, "-E", "-P", str(_RUNNER), "--app", str(self._app_dir)]
         command += [arg for loc in _package_locations() for arg in ("--package", loc)]
