@@ -272,7 +272,6 @@ def portable(event: Any, *platform_specific: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("schema", ["eventgrid", "cloudevents"])
 def test_same_upload(schema: str) -> None:
-    pytest.importorskip("faaskit_aws.blob", reason="AWS blob decoders not available")
     handler, seen = capture(faaskit.blob(UPLOAD["bucket"], events=("created", "deleted")))
     on_aws(handler, aws_s3_put())
     on_azure(handler, azure_blob_created(schema))
@@ -286,7 +285,6 @@ def test_same_upload(schema: str) -> None:
 
 
 def test_same_message() -> None:
-    pytest.importorskip("faaskit_aws.message", reason="AWS message decoders not available")
     handler, seen = capture(faaskit.queue(MESSAGE["queue"]))
     on_aws(handler, aws_sqs())
     on_azure(handler, azure_service_bus(), queue_service="servicebus")
@@ -297,7 +295,6 @@ def test_same_message() -> None:
 
 
 def test_same_message_on_a_storage_queue() -> None:
-    pytest.importorskip("faaskit_aws.message", reason="AWS message decoders not available")
     handler, seen = capture(faaskit.queue(MESSAGE["queue"]))
     sqs = aws_sqs()
     sqs["Records"][0]["messageAttributes"] = {}  # Storage Queue messages carry no attributes
@@ -308,7 +305,6 @@ def test_same_message_on_a_storage_queue() -> None:
 
 
 def test_same_schedule_tick() -> None:
-    pytest.importorskip("faaskit_aws.schedule", reason="AWS schedule decoders not available")
     handler, seen = capture(faaskit.schedule("rate(5 minutes)"))
     on_aws(handler, aws_schedule())
     on_azure(handler, azure_timer())
@@ -321,7 +317,6 @@ def test_same_schedule_tick() -> None:
 
 
 def test_same_stream_record() -> None:
-    pytest.importorskip("faaskit_aws.stream", reason="AWS stream decoders not available")
     handler, seen = capture(faaskit.stream(RECORD["stream"]))
     on_aws(handler, aws_kinesis())
     on_azure(handler, azure_event_hub())

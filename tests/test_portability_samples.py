@@ -83,10 +83,8 @@ def aws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, An
 
 
 def _azure_host() -> Any:
-    try:
-        from faaskit.testing import azure_host
-    except ImportError:
-        pytest.skip("the Azure runtime harness (faaskit.testing.azure_host) is not available")
+    from faaskit.testing import azure_host  # in-repo: failing to import is a failure
+
     if azure_host.runtime_python() is None:
         pytest.skip("no Python 3.13 with azure-functions-runtime for the Azure runtime harness")
     return azure_host

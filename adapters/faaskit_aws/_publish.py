@@ -22,9 +22,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from faaskit.exceptions import InvalidStorageRequest, StorageError
-from faaskit.storage._base import AttributeValue, Body, check_attributes, encode_body
-from faaskit.storage._publish import BusEvent, EventBus, Topic, check_subject
-from faaskit.storage._url import Location
+from faaskit.storage.backend import (
+    AttributeValue,
+    Body,
+    BusEvent,
+    EventBus,
+    Location,
+    Topic,
+    check_attributes,
+    check_subject,
+    encode_body,
+)
 from faaskit_aws._sqs import _attribute
 from faaskit_aws._storage_clients import boto_errors, shared_client, translate
 

@@ -11,15 +11,15 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from faaskit._trace import current as current_trace
-from faaskit._trace import to_xray
 from faaskit.exceptions import InvalidStorageRequest, StorageError
-from faaskit.storage._base import (
+from faaskit.storage.backend import (
     AttributeValue,
     Body,
     QueueSender,
     check_attributes,
+    current_trace,
     encode_body,
+    to_xray,
 )
 from faaskit_aws._storage_clients import boto_errors, shared_client, translate
 

@@ -18,10 +18,16 @@ from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
 from faaskit.exceptions import PreconditionFailed, StorageError
-from faaskit.storage._base import BlobInfo, BlobStore, unquote_etag
-from faaskit.storage._keys import check_key
-from faaskit.storage._streams import read_head, reader
-from faaskit.storage._url import Location, store_url
+from faaskit.storage.backend import (
+    BlobInfo,
+    BlobStore,
+    Location,
+    check_key,
+    read_head,
+    reader,
+    store_url,
+    unquote_etag,
+)
 from faaskit_aws._sqs import SQSQueue
 from faaskit_aws._storage_clients import boto_errors, shared_client, translate
 

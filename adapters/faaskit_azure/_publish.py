@@ -34,7 +34,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from faaskit._cloudevent import structure
 from faaskit.exceptions import (
     AccessDenied,
     BlobNotFound,
@@ -42,9 +41,18 @@ from faaskit.exceptions import (
     InvalidStorageRequest,
     StorageError,
 )
-from faaskit.storage._base import AttributeValue, Body, check_attributes, encode_body
-from faaskit.storage._publish import BusEvent, EventBus, Topic, check_subject
-from faaskit.storage._url import Location
+from faaskit.storage.backend import (
+    AttributeValue,
+    Body,
+    BusEvent,
+    EventBus,
+    Location,
+    Topic,
+    check_attributes,
+    check_subject,
+    encode_body,
+    structure,
+)
 
 __all__ = ["EventGridTopic", "ServiceBusTopic", "event_bus", "topic"]
 

@@ -21,18 +21,19 @@ from faaskit.exceptions import (
     PreconditionFailed,
     StorageError,
 )
-from faaskit.storage._base import (
+from faaskit.storage.backend import (
     AttributeValue,
     BlobInfo,
     BlobStore,
     Body,
+    Location,
     QueueSender,
+    check_key,
     encode_body,
+    reader,
+    store_url,
     unquote_etag,
 )
-from faaskit.storage._keys import check_key
-from faaskit.storage._streams import reader
-from faaskit.storage._url import Location, store_url
 from faaskit_azure._storage_clients import azure_errors, service_client, translate
 
 __all__ = ["RANGE_SIZE", "AzureBlobStore", "AzureQueue", "blob_store", "queue_sender"]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
+import pytest
+
 import faaskit
 from tests.core.helpers import run_python
 
@@ -60,3 +64,42 @@ def test_import_faaskit_loads_no_cloud_sdk() -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in heavy)))\n"
     )
     assert run_python(code) == []
+
+
+# The exact public surface: adding or removing a name is a decision, made here on purpose.
+PUBLIC = {
+    "faaskit": (
+        "AccessDenied BadRequestError BatchFailedError BatchResult BlobEvent BlobNotFound "
+        "CloudEvent ConfigurationError Context Cookie Decoder FaaskitError ForbiddenError "
+        "HTTPError Handler Headers HttpRequest IdempotencyInProgressError "
+        "IdempotencyKeyReuseError InvalidEventError InvalidStorageRequest Message MessageBatch "
+        "MethodNotAllowedError MetricError MultiDict NotFoundError PreconditionFailed Principal "
+        "Record RecordBatch Response ScheduleEvent Secret StorageError Trigger "
+        "TriggerMismatchError UnauthorizedError UnsupportedEventError blob events handler http "
+        "idempotent queue register_decoder schedule secret stream topic"
+    ),
+    "faaskit.adapter": (
+        "Adapter BatchEntry Blob Context CookieHeaders Cookies Decoder Events Http InvalidBody "
+        "Pending Queue Schedule Stream Topic Trigger ainvoke cold deferrable error_response "
+        "invoke loads maker take_cold_start to_aws to_ncrontab to_response unsupported writable"
+    ),
+    "faaskit.storage": (
+        "AccessDenied BlobInfo BlobNotFound BlobStore EventBus InvalidStorageRequest Location "
+        "PreconditionFailed QueueSender StorageError Topic blobs events queues topics"
+    ),
+    "faaskit.storage.backend": (
+        "AttributeValue BlobInfo BlobStore Body BusEvent EventBus Location QueueSender Topic "
+        "check_attributes check_key check_subject current_trace encode_body read_head reader "
+        "store_url structure to_traceparent to_xray unquote_etag"
+    ),
+    "faaskit_aws": "",
+    "faaskit_azure": "function_app make_wrapper",
+}
+
+
+@pytest.mark.parametrize("module", sorted(PUBLIC))
+def test_the_public_names_are_exactly_these(module: str) -> None:
+    imported = importlib.import_module(module)
+    assert list(imported.__all__) == PUBLIC[module].split()
+    for name in imported.__all__:
+        assert getattr(imported, name) is not None, f"{module}.{name}"
