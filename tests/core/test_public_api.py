@@ -74,7 +74,8 @@ PUBLIC = {
         "HTTPError Handler Headers HttpRequest IdempotencyInProgressError "
         "IdempotencyKeyReuseError InvalidEventError InvalidStorageRequest Message MessageBatch "
         "MethodNotAllowedError MetricError MultiDict NotFoundError PreconditionFailed Principal "
-        "Record RecordBatch Response ScheduleEvent Secret StorageError Trigger "
+        "Record RecordBatch RequestValidationError Response ScheduleEvent Secret StorageError "
+        "Trigger "
         "TriggerMismatchError UnauthorizedError UnsupportedEventError blob events handler http "
         "idempotent queue register_decoder schedule secret stream topic"
     ),
