@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -20,3 +21,11 @@ settings.load_profile("faaskit")
 @pytest.fixture(autouse=True)
 def _quiet_faaskit_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.CRITICAL, logger="faaskit")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_build_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds cache pip installs in this session's own folder, never the user's cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FAASKIT_CACHE_DIR", str(tmp_path_factory.mktemp("faaskit-cache")))
+        yield

@@ -8,15 +8,14 @@ import os
 import re
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from faaskit.deploy._zip import write_zip
+
 __all__ = ["dump_json", "dump_yaml", "staged", "write_zip"]
 
-# 1980-01-01, the earliest time a zip entry can carry: entries never depend on file mtimes.
-_EPOCH = (1980, 1, 1, 0, 0, 0)
 _PLAIN = re.compile(r"^[A-Za-z_/$][A-Za-z0-9_./${}:+-]*$")
 _RESERVED = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"})
 
@@ -41,24 +40,6 @@ def staged(out: Path, parts: Iterable[str]) -> Iterator[Path]:
             os.replace(stage / part, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-
-
-def write_zip(folder: Path, zip_path: Path) -> None:
-    """Zip ``folder`` reproducibly: sorted entries, fixed timestamps and permissions, so the
-    same files always give a byte-identical archive.
-    """
-    files = sorted(
-        (p for p in folder.rglob("*") if p.is_file()),
-        key=lambda p: p.relative_to(folder).as_posix(),
-    )
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in files:
-            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=_EPOCH)
-            info.create_system = 3
-            mode = 0o755 if os.access(path, os.X_OK) else 0o644
-            info.external_attr = (0o100000 | mode) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
 
 
 def dump_json(data: Any) -> str:

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from faaskit.deploy._boundary import tooling_parts
+from faaskit.deploy._files import shipped_files
 from faaskit.deploy._model import App
+from faaskit.deploy._pipcache import cached_install, install_key
 from faaskit.exceptions import ConfigurationError
 
 __all__ = [
@@ -179,15 +181,13 @@ def _copy_tree(source: Path, target: Path, skip: Iterable[Path] = ()) -> None:
 
 
 def copy_app(app: App, target: Path, *, skip: Iterable[Path] = ()) -> None:
-    """Copy the app's files (its folder, or its top-level package) into ``target``; the app's
-    own tests (``tests/``, ``conftest.py``) are tooling and stay behind.
+    """Copy the app's files (its folder, or its top-level package) into ``target``, leaving
+    out what :func:`faaskit.deploy._files.shipped_files` says never ships.
     """
-    skip = [*skip, app.root / "tests", app.root / "conftest.py"]
-    if app.include:
-        for entry in app.include:
-            _copy_tree(app.root / entry, target / entry, skip)
-    else:
-        _copy_tree(app.root, target, skip)
+    for rel in shipped_files(app.root, app.include, skip=skip, keep=Path(app.source)):
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(app.root / rel, dest)
 
 
 def copy_package(name: str, target: Path, *, exclude: Iterable[str] = ()) -> None:
@@ -271,21 +271,26 @@ def pip_install(
         else:
             wanted.append(map_requirement_path(line, absolute) or line.strip())
     as_file = any(_LINE_OPTION.search(line) for line in wanted)
-    with tempfile.TemporaryDirectory(prefix="faaskit-pip-", dir=workdir) as scratch:
-        if as_file:
-            listed = Path(scratch) / "requirements.txt"
-            listed.write_text("".join(f"{line}\n" for line in wanted), encoding="utf-8")
-            given = ["-r", str(listed)]
-        else:
-            given = wanted
-        command = [
-            sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-            "--no-compile", "--target", str(target), "--platform", platform,
-            "--python-version", python_version, "--implementation", "cp",
-            "--only-binary=:all:", "--upgrade", *extra_args, *options, *given,
-        ]  # fmt: skip
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise ConfigurationError(
-            f"pip could not install {lines} for {platform}:\n{done.stderr.strip()}"
-        )
+
+    def run(into: Path) -> None:
+        with tempfile.TemporaryDirectory(prefix="faaskit-pip-", dir=workdir) as scratch:
+            if as_file:
+                listed = Path(scratch) / "requirements.txt"
+                listed.write_text("".join(f"{line}\n" for line in wanted), encoding="utf-8")
+                given = ["-r", str(listed)]
+            else:
+                given = wanted
+            command = [
+                sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                "--no-compile", "--target", str(into), "--platform", platform,
+                "--python-version", python_version, "--implementation", "cp",
+                "--only-binary=:all:", "--upgrade", *extra_args, *options, *given,
+            ]  # fmt: skip
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode:
+            raise ConfigurationError(
+                f"pip could not install {lines} for {platform}:\n{done.stderr.strip()}"
+            )
+
+    key = install_key([platform, python_version, "cp", *extra_args, *options, *wanted])
+    cached_install(key, target, run)

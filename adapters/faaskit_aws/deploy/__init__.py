@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from faaskit.adapter import Http
+from faaskit.deploy._compile import matches_runtime, precompile
 from faaskit.deploy._model import App, Function, Settings, logical_id, resource
 from faaskit.deploy._names import VARIABLE as NAMES_VARIABLE
 from faaskit.deploy._names import names_for
@@ -125,7 +126,8 @@ def template(
 def package(app: App, settings: Settings, zip_path: Path, *, workdir: Path,
             skip: tuple[Path, ...] = ()) -> None:  # fmt: skip
     """Write the Lambda deployment package: app code, faaskit, faaskit_aws and dependencies
-    built for the Lambda platform (boto3 left out unless ``settings.include_boto3``).
+    built for the Lambda platform (boto3 left out unless ``settings.include_boto3``), with
+    byte code when this interpreter is the runtime's version.
     """
     folder = workdir / "lambda-package"
     shutil.rmtree(folder, ignore_errors=True)
@@ -163,6 +165,8 @@ def package(app: App, settings: Settings, zip_path: Path, *, workdir: Path,
     pip_install(wanted, folder, platform=_PLATFORMS[settings.architecture],
                 python_version=version, extra_args=settings.pip_args, base=app.root,
                 workdir=workdir)  # fmt: skip
+    if matches_runtime(settings.runtime):
+        precompile(folder)
     write_zip(folder, zip_path)
     shutil.rmtree(folder)
 
