@@ -19,8 +19,8 @@ DEFAULT_IGNORE = (
     "__pycache__/", "*.py[cod]", "*.egg-info/", "node_modules/", "venv/", "build/", "dist/",
     # dotfiles and dot-folders: .env, .git, .venv, .aws-sam, editor settings, ...
     ".*",
-    # tests
-    "tests/", "test/", "conftest.py", "test_*.py", "*_test.py",
+    # tests, local entry points and build configuration
+    "tests/", "test/", "conftest.py", "test_*.py", "*_test.py", "__main__.py", "faaskit.toml",
     # logs, local settings, keys and secrets
     "*.log", "local.settings.json", "*.pem", "*.key", "*.p12", "*.pfx", "secrets*",
 )  # fmt: skip

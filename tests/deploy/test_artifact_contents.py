@@ -29,6 +29,8 @@ NEVER_SHIPPED = {
     "conftest.py": "",
     "test_smoke.py": "",
     "lib/helpers_test.py": "",
+    "__main__.py": "from faaskit.testing import lambda_context\n",
+    "faaskit.toml": "[app]\nname = 'svc'\n",
     ".env": "DB_PASSWORD=hunter2\n",
     ".git/config": "[core]\n",
     ".vscode/settings.json": "{}",
