@@ -6,6 +6,7 @@ https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from concurrent.futures import Future
 from http.server import ThreadingHTTPServer
@@ -122,3 +123,8 @@ class Server(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int]) -> None:
         super().__init__(address, _Api)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A runtime client stopped mid-request (closing, a timeout) is not an error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
