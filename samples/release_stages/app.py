@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import os
 
-import humanize
-
 import faaskit
 
 
@@ -27,7 +25,11 @@ import faaskit
     faaskit.http("GET", "/status"), memory=256, timeout=10, env={"SIZE_FORMAT": "binary"}
 )
 def status(req: faaskit.HttpRequest, ctx: faaskit.Context) -> dict[str, str]:
-    """The stage's settings, and ``?bytes=`` in human units (the third-party dependency)."""
+    """The stage's settings, and ``?bytes=`` in human units (the third-party dependency,
+    imported on first use: a cold start that does not need it does not pay for it).
+    """
+    import humanize
+
     raw = req.query.get("bytes") or "0"
     if not raw.isdigit():
         raise faaskit.BadRequestError(f"bytes must be a whole number, got {raw!r}")
