@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from operator import length_hint
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -18,6 +18,9 @@ from faaskit._kinds import KINDS, check_kind, kind_of
 from faaskit._message import Message, MessageBatch
 from faaskit._stream import Record, RecordBatch
 from faaskit.exceptions import BatchFailedError, InvalidEventError, TriggerMismatchError
+
+if TYPE_CHECKING:
+    from faaskit._handler import Handler
 
 __all__ = ["BatchEntry", "BatchResult", "arun_batch", "batch_plan", "run_batch"]
 
@@ -63,7 +66,7 @@ Plan = Generator[Any, Outcome, "BatchResult"]
 
 
 def run_batch(
-    handler: Any, batch: MessageBatch | RecordBatch, ctx: Context, *, report: bool
+    handler: Handler, batch: MessageBatch | RecordBatch, ctx: Context, *, report: bool
 ) -> BatchResult:
     """Run a handler over a batch; see :func:`batch_plan` for the rules.
 
@@ -103,7 +106,7 @@ def run_batch(
 
 
 def _run_plan(
-    handler: Any, batch: MessageBatch | RecordBatch, ctx: Context, report: bool
+    handler: Handler, batch: MessageBatch | RecordBatch, ctx: Context, report: bool
 ) -> BatchResult:
     plan = batch_plan(handler, batch, ctx, report=report)
     call = handler.call if handler.is_async else handler.func
@@ -120,7 +123,7 @@ def _run_plan(
 
 
 async def arun_batch(
-    handler: Any, batch: MessageBatch | RecordBatch, ctx: Context, *, report: bool
+    handler: Handler, batch: MessageBatch | RecordBatch, ctx: Context, *, report: bool
 ) -> BatchResult:
     """:func:`run_batch` on a running event loop."""
     plan = batch_plan(handler, batch, ctx, report=report)
@@ -137,7 +140,7 @@ async def arun_batch(
 
 
 def batch_plan(
-    handler: Any, batch: MessageBatch | RecordBatch, ctx: Context, *, report: bool
+    handler: Handler, batch: MessageBatch | RecordBatch, ctx: Context, *, report: bool
 ) -> Plan:
     """The rules for running a handler over a batch.
 
@@ -160,7 +163,7 @@ def batch_plan(
         return (yield from _whole(handler, batch, entries, ctx, report=report, ordered=ordered))
     kind = handler.trigger.kind if handler.trigger is not None else None
     if kind is not None:
-        _check_any(handler, entries, source)
+        _check_any(handler, kind, entries, source)
     failed: list[int] = []
     first: BaseException | None = None
     for index, entry in enumerate(entries):
@@ -186,9 +189,8 @@ def batch_plan(
     return _result(entries, failed, stream=stream, ordered=ordered)
 
 
-def _check_any(handler: Any, entries: Sequence[Any], source: str) -> None:
-    """Refuse a batch in which no item has the kind the handler is declared for."""
-    kind = handler.trigger.kind
+def _check_any(handler: Handler, kind: str, entries: Sequence[BatchEntry], source: str) -> None:
+    """Refuse a batch in which no item has the ``kind`` the handler is declared for."""
     events = (event for entry in entries if entry.error is None for event in entry.events)
     first = next(events, None)
     if first is None or kind_of(first) == kind or any(kind_of(e) == kind for e in events):
@@ -197,9 +199,9 @@ def _check_any(handler: Any, entries: Sequence[Any], source: str) -> None:
 
 
 def _whole(
-    handler: Any,
-    batch: Any,
-    entries: Sequence[Any],
+    handler: Handler,
+    batch: MessageBatch | RecordBatch,
+    entries: Sequence[BatchEntry],
     ctx: Context,
     *,
     report: bool,
@@ -212,9 +214,12 @@ def _whole(
     stop = bad[0] if ordered and bad else len(entries)
     good = [i for i in range(stop) if entries[i].error is None]
     if len(good) != len(entries):
-        field = "records" if stream else "messages"
         kept = [entries[i] for i in good]
-        batch = attrs.evolve(batch, **{field: [e.item for e in kept], "entries": kept})
+        items = [e.item for e in kept]
+        if isinstance(batch, RecordBatch):
+            batch = attrs.evolve(batch, records=items, entries=kept)
+        else:
+            batch = attrs.evolve(batch, messages=items, entries=kept)
     result, error = (yield batch) if good else (None, None)
     if error is not None:
         if not report:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faaskit.exceptions import TriggerMismatchError
+
+if TYPE_CHECKING:
+    from faaskit._handler import Handler
 
 __all__ = ["KINDS", "check_kind", "kind_of"]
 
@@ -26,7 +29,7 @@ def kind_of(event: Any) -> str:
     return "unknown"
 
 
-def check_kind(handler: Any, event: Any, source: str) -> None:
+def check_kind(handler: Handler, event: Any, source: str) -> None:
     """Refuse an event whose kind is not the one the handler's trigger declares."""
     trigger = handler.trigger
     if trigger is None:

@@ -97,7 +97,7 @@ def _decoder(cloud: Adapter, raw: Any, bound: Decoder | None) -> Decoder:
 
 
 def invoke(
-    cloud: Adapter, handler: Handler[Any], raw: Any, native: Any, decoder: Decoder | None = None
+    cloud: Adapter, handler: Handler, raw: Any, native: Any, decoder: Decoder | None = None
 ) -> Any:
     """Run ``handler`` for one invocation from ``cloud`` and return the native response.
 
@@ -117,9 +117,7 @@ def invoke(
     return result
 
 
-def _once(
-    cloud: Adapter, handler: Handler[Any], raw: Any, ctx: Context, decoder: Decoder | None
-) -> Any:
+def _once(cloud: Adapter, handler: Handler, raw: Any, ctx: Context, decoder: Decoder | None) -> Any:
     if handler.raw:
         return cloud.raw_result(handler.call(raw, ctx), raw, decoder)
     if _user[cloud.platform]:
@@ -136,7 +134,7 @@ def _once(
 
 
 async def ainvoke(
-    cloud: Adapter, handler: Handler[Any], raw: Any, native: Any, decoder: Decoder | None = None
+    cloud: Adapter, handler: Handler, raw: Any, native: Any, decoder: Decoder | None = None
 ) -> Any:
     """:func:`invoke` for an async ``handler``, awaited on the running event loop."""
     # Outside the cloud (a script, a test) there is no native context.
@@ -153,7 +151,7 @@ async def ainvoke(
 
 
 async def _aonce(
-    cloud: Adapter, handler: Handler[Any], raw: Any, ctx: Context, decoder: Decoder | None
+    cloud: Adapter, handler: Handler, raw: Any, ctx: Context, decoder: Decoder | None
 ) -> Any:
     if handler.raw:
         return cloud.raw_result(await handler.acall(raw, ctx), raw, decoder)
@@ -169,7 +167,7 @@ async def _aonce(
     return decoder.encode(result, raw)
 
 
-def call(handler: Handler[Any], event: Any, ctx: Context | None) -> Any:
+def call(handler: Handler, event: Any, ctx: Context | None) -> Any:
     """A direct call with a portable event (unit tests): the function, then the callbacks."""
     if ctx is None:
         ctx = local_context(handler.name)
@@ -182,7 +180,7 @@ def call(handler: Handler[Any], event: Any, ctx: Context | None) -> Any:
     return result
 
 
-def native_entry() -> Callable[[Handler[Any], Any, Any], Any]:
+def native_entry() -> Callable[[Handler, Any, Any], Any]:
     """``entry(handler, event, context)`` for the runtime that calls handlers with JSON."""
     import functools
 

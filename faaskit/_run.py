@@ -39,9 +39,7 @@ def error_response(exc: HTTPError) -> Response:
     return Response.json(body, status=exc.status, headers=exc.headers)
 
 
-def _http_error(
-    handler: Handler[Any], exc: HTTPError, request: HttpRequest, ctx: Context
-) -> Response:
+def _http_error(handler: Handler, exc: HTTPError, request: HttpRequest, ctx: Context) -> Response:
     try:
         return error_response(exc)
     except (TypeError, ValueError):  # headers that cannot be sent: a bug in the handler
@@ -55,7 +53,7 @@ def internal_error(ctx: Context) -> Response:
     )
 
 
-def run_http(handler: Handler[Any], request: HttpRequest, ctx: Context) -> Response:
+def run_http(handler: Handler, request: HttpRequest, ctx: Context) -> Response:
     """Run an HTTP handler; always returns a :class:`Response`."""
     try:
         trigger = handler.trigger
@@ -71,7 +69,7 @@ def run_http(handler: Handler[Any], request: HttpRequest, ctx: Context) -> Respo
         return _crashed(handler, request, ctx)
 
 
-async def arun_http(handler: Handler[Any], request: HttpRequest, ctx: Context) -> Response:
+async def arun_http(handler: Handler, request: HttpRequest, ctx: Context) -> Response:
     """:func:`run_http` on a running event loop."""
     try:
         trigger = handler.trigger
@@ -119,7 +117,7 @@ def _authenticated(mode: str, request: HttpRequest, ctx: Context) -> None:
     )
 
 
-def _crashed(handler: Handler[Any], request: HttpRequest, ctx: Context) -> Response:
+def _crashed(handler: Handler, request: HttpRequest, ctx: Context) -> Response:
     ctx.log.exception("handler %s failed on %s %s", handler.name, request.method, request.path)
     return internal_error(ctx)
 
@@ -138,9 +136,7 @@ _BATCHES = frozenset({"MessageBatch", "RecordBatch"})
 _run_batch: list[Any] = []
 
 
-def run(
-    handler: Handler[Any], event: Any, ctx: Context, *, source: str, report: bool = True
-) -> Any:
+def run(handler: Handler, event: Any, ctx: Context, *, source: str, report: bool = True) -> Any:
     """Run ``handler`` on a decoded portable ``event`` with the shared semantics."""
     kind = type(event)
     if kind is HttpRequest:
@@ -160,7 +156,7 @@ def run(
 
 
 async def arun(
-    handler: Handler[Any], event: Any, ctx: Context, *, source: str, report: bool = True
+    handler: Handler, event: Any, ctx: Context, *, source: str, report: bool = True
 ) -> Any:
     """:func:`run` on a running event loop (an async handler on Azure)."""
     if type(event) is HttpRequest:
@@ -177,7 +173,7 @@ async def arun(
     return await handler.acall(_declared(handler, event), ctx)
 
 
-def _declared(handler: Handler[Any], event: Any) -> Any:
+def _declared(handler: Handler, event: Any) -> Any:
     """A schedule tick names the handler's declared expression on every cloud (AWS events
     carry only the rule's name, Azure timer payloads nothing); other events pass unchanged.
     """

@@ -14,7 +14,8 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from faaskit.adapter import Decoder, ainvoke, invoke, unsupported
+from faaskit import Handler
+from faaskit.adapter import Adapter, Decoder, ainvoke, invoke, unsupported
 from faaskit_azure.context import from_azure as context
 
 __all__ = ["context", "decoder", "entry", "platform", "raw_result", "report"]
@@ -38,11 +39,11 @@ def raw_result(result: Any, raw: Any, decoder: Decoder | None) -> Any:
     return encode_raw(result, raw) if encode_raw is not None else None
 
 
-def entry(handler: Any, decoder: Decoder, param: str) -> Callable[..., Any]:
+def entry(handler: Handler, decoder: Decoder, param: str) -> Callable[..., Any]:
     """The ``call`` for :func:`faaskit_azure.wrapper.make_wrapper`: takes the binding named
     ``param`` and ``context`` as keywords; a coroutine function when ``handler`` is async.
     """
-    cloud: Any = sys.modules[__name__]
+    cloud: Adapter = sys.modules[__name__]  # this module is the Adapter
     if handler.is_async:
 
         async def acall(context: Any = None, **bindings: Any) -> Any:
