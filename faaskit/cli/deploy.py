@@ -1,7 +1,9 @@
-"""``faaskit deploy APP --target aws|azure``: build, then run the cloud's own deploy command.
+"""``faaskit deploy APP --target aws|azure``: build, then run the cloud's own deploy commands.
 
-``sam deploy`` (AWS SAM CLI) and ``func azure functionapp publish`` (Azure Functions Core
-Tools) run when they are installed; otherwise the exact commands are printed.
+AWS: ``sam deploy``. Azure: ``az deployment group create`` with ``azuredeploy.json`` (the
+infrastructure), then ``func azure functionapp publish`` (the code; into the staging slot for
+a gradual rollout, with the swap command printed). A tool that is missing gets its exact
+commands printed and the exit status 2: nothing deployed is never a success.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def commands(args: argparse.Namespace, out: Path) -> list[tuple[str, list[str], 
     if "aws" in chosen:
         argv = [
             "sam", "deploy", "--template-file", "template.yaml",
-            "--stack-name", args.stack_name or _default_name(args.app),
+            "--stack-name", args.stack_name or _default_name(args.app, args.stage),
             "--capabilities", "CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND",
             "--resolve-s3", "--no-fail-on-empty-changeset",
         ]  # fmt: skip
@@ -37,15 +39,34 @@ def commands(args: argparse.Namespace, out: Path) -> list[tuple[str, list[str], 
         found.append(("aws", argv, out / "aws"))
     if "azure" in chosen:
         name = args.function_app or "<function-app-name>"
-        found.append(("azure", ["func", "azure", "functionapp", "publish", name, "--python"],
-                      out / "azure"))  # fmt: skip
+        group = args.resource_group or "<resource-group>"
+        infra = ["az", "deployment", "group", "create", "--resource-group", group,
+                 "--template-file", "azuredeploy.json", "--parameters", f"functionAppName={name}",
+                 *args.azure_parameter]  # fmt: skip
+        publish = ["func", "azure", "functionapp", "publish", name, "--python"]
+        if _slot(out):
+            publish += ["--slot", "staging"]
+        found.append(("azure", infra, out / "azure"))
+        found.append(("azure", publish, out / "azure"))
     return found
 
 
-def _default_name(app: str) -> str:
+def _slot(out: Path) -> bool:
+    """Whether the built ARM template has a staging slot (a gradual rollout)."""
+    import json
+
+    path = out / "azure" / "azuredeploy.json"
+    if not path.is_file():
+        return False
+    resources = json.loads(path.read_text(encoding="utf-8"))["resources"]
+    return any(r["type"] == "Microsoft.Web/sites/slots" for r in resources)
+
+
+def _default_name(app: str, stage: str | None = None) -> str:
     stem = Path(app).stem if app.endswith(".py") else app.replace(".", "-")
     parent = Path(app).parent.name if app.endswith(".py") else ""
     name = "-".join(p for p in (parent, stem) if p and p != ".")
+    name = f"{name}-{stage}" if stage else name
     return "".join(c if c.isalnum() or c == "-" else "-" for c in name).strip("-") or "faaskit"
 
 
@@ -76,6 +97,11 @@ def add_parser(subparsers: Any) -> None:
         help="SAM template parameter (e.g. a DynamoDB stream ARN)",
     )  # fmt: skip
     parser.add_argument("--function-app", help="Azure Function App name (Azure)")
+    parser.add_argument("--resource-group", help="Azure resource group to deploy into (Azure)")
+    parser.add_argument(
+        "--azure-parameter", action="append", default=[], metavar="KEY=VALUE",
+        help="azuredeploy.json parameter (e.g. cosmosAccountName)",
+    )  # fmt: skip
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
 
 
@@ -90,20 +116,35 @@ def run(args: argparse.Namespace) -> int:
     if args.target != "azure":
         _note_parameters(args, app, settings)
     code = 0
+    failed: set[str] = set()
     for target, argv, folder in commands(args, out):
         line = f"cd {shlex.quote(str(folder))} && {shlex.join(argv)}"
         tool = shutil.which(argv[0], path=os.environ.get("PATH"))
-        if args.dry_run or tool is None:
-            why = "dry run" if args.dry_run else f"{argv[0]} is not installed"
+        missing = target == "azure" and not (args.function_app and args.resource_group)
+        if args.dry_run or tool is None or missing or target in failed:
+            why = (
+                "dry run" if args.dry_run
+                else f"{argv[0]} is not installed" if tool is None
+                else "pass --function-app NAME and --resource-group GROUP" if missing
+                else "an earlier step failed"
+            )  # fmt: skip
             print(f"{target}: {why}; to deploy, run:\n  {line}")
-            continue
-        if target == "azure" and not args.function_app:
-            print(f"azure: pass --function-app NAME; to deploy, run:\n  {line}")
-            code = code or 2
+            if not args.dry_run:
+                code, failed = code or 2, failed | {target}
             continue
         print(f"{target}: {line}", flush=True)
         done = subprocess.run([tool, *argv[1:]], cwd=folder, check=False)
-        code = code or done.returncode
+        if done.returncode:
+            code, failed = code or done.returncode, failed | {target}
+    if args.target != "aws" and _slot(out):
+        from faaskit_azure.deploy._azuredeploy import swap_command
+
+        print(
+            "azure: the code went to the staging slot (its non-HTTP functions are disabled); "
+            "after checking it, swap it into production:\n  "
+            + swap_command(args.function_app or "<function-app-name>",
+                           args.resource_group or "<resource-group>")
+        )  # fmt: skip
     grid = out / "azure" / "eventgrid.json"
     if args.target != "aws" and grid.is_file():
         import json
@@ -116,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             "azure: then subscribe the Event Grid functions:\n  "
             f"cd {shlex.quote(str(grid.parent))} && az deployment group create --resource-group "
-            f"<resource-group> --template-file eventgrid.json --parameters {values}"
+            f"{args.resource_group or '<resource-group>'} --template-file eventgrid.json "
+            f"--parameters {values}"
         )
     return code

@@ -25,7 +25,7 @@ def _fake_tools(tmp_path: Path) -> tuple[Path, Path]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "calls.jsonl"
-    for tool in ("sam", "func"):
+    for tool in ("sam", "az", "func"):
         path = bin_dir / tool
         path.write_text(RECORDER.format(python=sys.executable, log=str(log)))
         path.chmod(0o755)
@@ -37,15 +37,19 @@ def test_without_the_tools_it_prints_the_commands(tmp_path: Path) -> None:
         "deploy", str(HELLO), "--out", "out", "--stack-name", "hello", "--function-app", "hello-fn",
         cwd=tmp_path, env={"PATH": str(tmp_path / "empty")},
     )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 2, done.stderr  # nothing was deployed
     lines = [line.strip() for line in done.stdout.splitlines() if line.startswith("  cd ")]
-    assert len(lines) == 2
+    assert len(lines) == 3
     aws = shlex.split(lines[0].split("&&", 1)[1])
     assert aws[:2] == ["sam", "deploy"]
     assert aws[aws.index("--template-file") + 1] == "template.yaml"
     assert aws[aws.index("--stack-name") + 1] == "hello"
     assert lines[0].startswith(f"cd {tmp_path / 'out' / 'aws'}")
-    azure = shlex.split(lines[1].split("&&", 1)[1])
+    infra = shlex.split(lines[1].split("&&", 1)[1])
+    assert infra[:4] == ["az", "deployment", "group", "create"]
+    assert infra[infra.index("--template-file") + 1] == "azuredeploy.json"
+    assert "functionAppName=hello-fn" in infra
+    azure = shlex.split(lines[2].split("&&", 1)[1])
     assert azure == ["func", "azure", "functionapp", "publish", "hello-fn", "--python"]
     assert (tmp_path / "out" / "aws" / "template.yaml").is_file()
 
@@ -55,12 +59,14 @@ def test_with_the_tools_it_runs_them_in_the_built_folders(tmp_path: Path) -> Non
     env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     done = run_cli(
         "deploy", str(HELLO), "--out", "out", "--function-app", "hello-fn", "--region",
-        "eu-west-1", "--parameter", "Key=Value", cwd=tmp_path, env=env,
+        "eu-west-1", "--parameter", "Key=Value", "--resource-group", "rg", cwd=tmp_path, env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     calls = [json.loads(line) for line in log.read_text().splitlines()]
-    assert [Path(c["argv"][0]).name for c in calls] == ["sam", "func"]
-    sam, func = calls
+    assert [Path(c["argv"][0]).name for c in calls] == ["sam", "az", "func"]
+    sam, az, func = calls
+    assert az["argv"][az["argv"].index("--resource-group") + 1] == "rg"
+    assert "Key=Value" not in az["argv"]
     assert Path(sam["cwd"]) == tmp_path / "out" / "aws"
     assert sam["argv"][1] == "deploy"
     assert sam["argv"][sam["argv"].index("--region") + 1] == "eu-west-1"
@@ -132,3 +138,30 @@ def test_event_grid_subscriptions_are_part_of_the_azure_instructions(tmp_path: P
     assert "az deployment group create" in done.stdout
     assert "--template-file eventgrid.json" in done.stdout
     assert "functionAppName=fn" in done.stdout
+
+
+def test_a_failing_step_stops_its_cloud_and_fails_the_command(tmp_path: Path) -> None:
+    bin_dir, log = _fake_tools(tmp_path)
+    (bin_dir / "az").write_text("#!/bin/sh\nexit 3\n")
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = run_cli(
+        "deploy", str(HELLO), "--target", "azure", "--function-app", "fn", "--resource-group",
+        "rg", cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert done.returncode == 3
+    assert not log.exists()  # the code was not published onto missing infrastructure
+    assert "an earlier step failed" in done.stdout
+
+
+def test_a_gradual_rollout_publishes_to_the_slot_and_prints_the_swap(tmp_path: Path) -> None:
+    from tests.deploy.helpers import ALL_TRIGGERS
+
+    done = run_cli(
+        "deploy", str(ALL_TRIGGERS), "--target", "azure", "--stage", "prod", "--dry-run",
+        "--function-app", "fn", "--resource-group", "rg", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "publish fn --python --slot staging" in done.stdout
+    assert "az functionapp deployment slot swap --resource-group rg --name fn --slot staging" in (
+        done.stdout
+    )

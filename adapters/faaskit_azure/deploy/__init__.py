@@ -32,6 +32,8 @@ from faaskit.deploy._package import (
     requirement_name,
 )
 from faaskit.exceptions import ConfigurationError
+from faaskit_azure.deploy._arm import FILE as ARM_FILE
+from faaskit_azure.deploy._azuredeploy import template as arm_template
 from faaskit_azure.deploy._eventgrid import FILE as GRID_FILE
 from faaskit_azure.deploy._eventgrid import subscriptions
 
@@ -47,7 +49,7 @@ _DEFAULT_CONNECTIONS = {
 }
 _FUNCIGNORE = (
     ".git*", ".vscode", ".venv", "__pycache__", "*.pyc", "local.settings.json", "test", "tests",
-    GRID_FILE,
+    GRID_FILE, ARM_FILE,
 )  # fmt: skip
 # Python logging level -> host.json log level (ILogger categories).
 _HOST_LEVELS = {"DEBUG": "Debug", "INFO": "Information", "WARNING": "Warning", "ERROR": "Error"}
@@ -272,6 +274,7 @@ def build(app: App, settings: Settings, out: Path, *, workdir: Path,
         "local.settings.json": dump_json({"IsEncrypted": False, "Values": settings_values}),
         ".funcignore": "\n".join(_FUNCIGNORE) + "\n",
     }
+    texts[ARM_FILE] = dump_json(arm_template(app, settings))
     grid = subscriptions(app, settings)
     if grid is not None:
         texts[GRID_FILE] = dump_json(grid)
