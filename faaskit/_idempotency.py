@@ -39,7 +39,7 @@ from faaskit.exceptions import (
     PreconditionFailed,
 )
 
-__all__ = ["DEFAULT_LOCK", "Idempotency", "idempotent"]
+__all__ = ["DEFAULT_LOCK", "Idempotency", "idempotent", "record_folder"]
 
 DEFAULT_LOCK = _dt.timedelta(minutes=15)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -61,7 +61,8 @@ class Idempotency:
         self.key = key
         self.expires = expires.total_seconds()
         self.where = f"idempotent handler {func.__module__}.{func.__qualname__}"
-        self.folder = _UNSAFE.sub("_", f"{func.__module__}.{func.__qualname__}")
+        self.qualname = func.__qualname__
+        self.folder = record_folder(func.__module__, func.__qualname__)
 
     @property
     def store(self) -> Any:
@@ -158,6 +159,11 @@ class Idempotency:
         # Taken over after the lock lapsed: the new holder's record stays.
         with contextlib.suppress(PreconditionFailed):
             self.store.delete(self.record_name(key), if_match=etag)
+
+
+def record_folder(module: str, qualname: str) -> str:
+    """The folder (under the store) holding the records of function ``module.qualname``."""
+    return _UNSAFE.sub("_", f"{module}.{qualname}")
 
 
 def _lock_until(ctx: Any, now: float) -> float:

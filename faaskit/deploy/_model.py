@@ -27,10 +27,12 @@ SCHEMES: Mapping[str, str] = {
     "azure-queue": "queue",
     "sns": "topic",
     "servicebus": "topic",
+    "servicebus-topic": "topic",
     "dynamodb": "table",
     "kinesis": "stream",
     "eventhub": "stream",
     "events": "bus",
+    "eventgrid": "bus",
 }
 
 

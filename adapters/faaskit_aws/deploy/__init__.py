@@ -18,6 +18,7 @@ from typing import Any
 
 from faaskit.adapter import Http
 from faaskit.deploy._compile import matches_runtime, precompile
+from faaskit.deploy._idempotency import record_stores, store_resources
 from faaskit.deploy._model import App, Function, Settings, logical_id, resource
 from faaskit.deploy._names import VARIABLE as NAMES_VARIABLE
 from faaskit.deploy._names import names_for
@@ -32,6 +33,7 @@ from faaskit.deploy._package import (
     pip_install,
     requirement_name,
 )
+from faaskit_aws.deploy._idempotency import lifecycle_resources
 from faaskit_aws.deploy._sam_config import function_settings, global_settings, secret_statements
 from faaskit_aws.deploy._sam_events import Resources, policies
 from faaskit_aws.deploy._sam_http import HttpApis
@@ -68,9 +70,10 @@ def _function(fn: Function, app: App, apis: HttpApis, resources: Resources,
     if invoke_config is not None:
         props["EventInvokeConfig"] = invoke_config
     writes = [resource(url) for url in fn.writes]
-    for declared in [*reads, *writes]:
+    stores = store_resources(fn)  # idempotency records: read, written and deleted
+    for declared in [*reads, *writes, *stores]:
         resources.declare(declared)
-    granted = policies(reads, writes, resources.name_of)
+    granted = policies([*reads, *stores], [*writes, *stores], resources.name_of)
     secrets = secret_statements(fn, settings)
     if secrets:
         granted.append({"Version": "2012-10-17", "Statement": secrets})
@@ -116,7 +119,9 @@ def template(
         out["Globals"]["Function"]["Environment"]["Variables"][NAMES_VARIABLE] = mapping
     if resources.parameters:
         out["Parameters"] = resources.parameters
-    out["Resources"] = {**functions, **apis.resources(), **resources.resources}
+    out["Resources"] = lifecycle_resources(
+        record_stores(app), {**functions, **apis.resources(), **resources.resources}
+    )
     outputs = {**apis.outputs(), **resources.outputs()}
     if outputs:
         out["Outputs"] = outputs

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from faaskit.adapter import Queue, Stream, Topic
+from faaskit.deploy._idempotency import record_stores
 from faaskit.deploy._model import App, Settings, resource
 from faaskit.deploy._output import dump_json
 from faaskit.deploy._package import (
@@ -36,6 +37,9 @@ from faaskit_azure.deploy._arm import FILE as ARM_FILE
 from faaskit_azure.deploy._azuredeploy import template as arm_template
 from faaskit_azure.deploy._eventgrid import FILE as GRID_FILE
 from faaskit_azure.deploy._eventgrid import subscriptions
+from faaskit_azure.deploy._idempotency import FILE as RECORDS_FILE
+from faaskit_azure.deploy._idempotency import idempotency_template
+from faaskit_azure.deploy._publish import publish_settings
 
 __all__ = ["FILES", "build", "connections", "function_app_source", "host_json"]
 
@@ -265,7 +269,7 @@ def build(app: App, settings: Settings, out: Path, *, workdir: Path,
         "AzureWebJobsStorage": "UseDevelopmentStorage=true",
         "AzureWebJobsFeatureFlags": "EnableWorkerIndexing",
     }
-    for name in sorted(connections(app, settings)):
+    for name in sorted(connections(app, settings) | publish_settings(app)):
         settings_values.setdefault(name, "")
     texts = {
         "function_app.py": function_app_source(app, settings),
@@ -278,6 +282,9 @@ def build(app: App, settings: Settings, out: Path, *, workdir: Path,
     grid = subscriptions(app, settings)
     if grid is not None:
         texts[GRID_FILE] = dump_json(grid)
+    records = idempotency_template(record_stores(app))
+    if records is not None:
+        texts[RECORDS_FILE] = dump_json(records)
     for name, text in texts.items():
         (out / name).write_text(text, encoding="utf-8")
     return [out / name for name in texts]
