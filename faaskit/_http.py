@@ -29,7 +29,10 @@ class InvalidBody:
 class HttpRequest:
     """An HTTP request, identical whichever cloud or gateway delivered it.
 
-    ``path`` never carries the API stage; ``route`` is the route template that matched
+    ``path`` never carries the API stage and is percent-decoded; ``raw_path`` is the path
+    still percent-encoded, as the platform delivered it, on shapes that deliver it encoded
+    (REST APIs, ALB, Function URLs; None elsewhere): routes match on it, so ``/files/a%2Fb``
+    fits ``/files/{name}``. ``route`` is the route template that matched
     (``/items/{item_id}``) when one is known; ``body`` is already base64-decoded (a body that
     cannot be decoded raises :class:`BadRequestError` when read, which answers 400);
     ``body_model`` is the validated body of a route declared with ``body=Schema``.
@@ -48,6 +51,7 @@ class HttpRequest:
     request_id: str | None = None
     body_model: Any = None
     raw: Any = attrs.field(default=None, eq=False, repr=False)
+    raw_path: str | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def body(self) -> bytes:

@@ -16,7 +16,11 @@ __all__ = ["Http", "http"]
 
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(\+?)\}")
-_ROUTE_CHARS = re.compile(r"^/[A-Za-z0-9._~!$&'()*,;=:@%/{}+-]*$")
+# URL path characters, and any non-ASCII character but spaces and controls (IRI paths).
+_ROUTE_CHARS = re.compile(r"^/(?:[A-Za-z0-9._~!$&'()*,;=:@%/{}+-]|[^\x00-\x7f\s])*$")
+# Escapes kept when an encoded path is matched: the separators and percent signs they stand
+# for belong inside a parameter, never between segments.
+_KEPT_ESCAPES = re.compile(r"(%2[fF5])")
 
 
 def _methods(methods: str | Iterable[str]) -> tuple[str, ...]:
@@ -118,6 +122,20 @@ class Http(Trigger):
         """The path parameters when ``path`` fits the route template, else None."""
         found = self._regex.match(path)
         return found.groupdict() if found else None
+
+    def match_encoded(self, raw_path: str) -> dict[str, str] | None:
+        """:meth:`match` for a path still percent-encoded as the platform delivered it:
+        ``/files/a%2Fb`` fits ``/files/{name}`` with ``name == "a/b"``, and a route declared
+        with non-ASCII characters fits their encoded form.
+        """
+        from urllib.parse import unquote
+
+        parts = _KEPT_ESCAPES.split(raw_path)
+        parts[::2] = [unquote(part) for part in parts[::2]]
+        found = self._regex.match("".join(parts))
+        if found is None:
+            return None
+        return {name: unquote(value) for name, value in found.groupdict().items()}
 
     def allows(self, method: str) -> bool:
         """Whether requests with ``method`` reach this route."""

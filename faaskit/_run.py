@@ -124,7 +124,8 @@ def _crashed(handler: Handler, request: HttpRequest, ctx: Context) -> Response:
 
 def _routed(trigger: Http, request: HttpRequest) -> HttpRequest:
     """``request`` with the declared route and the path parameters the route template gives."""
-    params = trigger.match(request.path)
+    raw_path = request.raw_path
+    params = trigger.match(request.path) if raw_path is None else trigger.match_encoded(raw_path)
     if params is None:
         if any(name not in request.path_params for name in trigger.params):
             raise NotFoundError(f"{request.path} does not match {trigger.route}")

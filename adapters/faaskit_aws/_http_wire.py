@@ -152,7 +152,19 @@ def status_line(status: int) -> str:
         return str(status)
 
 
+# Case variants of "set-cookie": one Set-Cookie header each in ALB single-value header mode.
+MAX_SINGLE_VALUE_COOKIES = 2 ** sum(c.isalpha() for c in "set-cookie")
+
+
 def set_cookie_names(count: int) -> list[str]:
+    """``count`` spellings of ``Set-Cookie`` that differ only by case (ALB single-value header
+    mode keeps one value per exact name); ``ValueError`` beyond the 512 there are.
+    """
+    if count > MAX_SINGLE_VALUE_COOKIES:
+        raise ValueError(
+            f"the response sets {count} cookies; ALB single-value header mode carries at most "
+            f"{MAX_SINGLE_VALUE_COOKIES} (turn on multi-value headers for the target group)"
+        )
     names = ["Set-Cookie"]
     letters = [i for i, c in enumerate("set-cookie") if c.isalpha()]
     variant = 0

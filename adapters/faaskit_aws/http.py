@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from faaskit import Context, Headers, HttpRequest, MultiDict
+from faaskit import Context, Headers, HttpRequest, MultiDict, Response
 from faaskit.adapter import CookieHeaders, Cookies, maker
 from faaskit.exceptions import InvalidEventError
 from faaskit_aws._http_wire import (
@@ -75,9 +75,11 @@ class ApiGatewayV1:
         headers = Headers.lazy(raw, _v1_headers)
         identity = rc.get("identity")
         resource = raw.get("resource")
+        raw_path = read_path(raw.get("path"), source, decode=False)
         return _request(
             method=read_text(raw, "httpMethod", source).upper(),
-            path=read_path(raw.get("path"), source, decode=False),
+            path=_decoded(raw_path),
+            raw_path=raw_path if "%" in raw_path else None,
             route=resource if resource and resource != "/{proxy+}" else None,
             path_params=path_params(raw, source),
             query=MultiDict.lazy(raw, _v1_query),
@@ -139,10 +141,27 @@ def _is_function_url(rc: Any) -> bool:
     return type(domain) is str and ".lambda-url." in domain
 
 
+def _decoded(path: str) -> str:
+    if "%" not in path:
+        return path
+    from urllib.parse import unquote
+
+    return unquote(path)
+
+
+def _stage_in_path(rc: Mapping[str, Any]) -> bool:
+    """Whether an HTTP API put the stage in the path: only requests to the ``execute-api``
+    endpoint carry it; behind a custom domain the API mapping decides the path.
+    """
+    domain = rc.get("domainName")
+    return type(domain) is not str or ".execute-api." in domain
+
+
 class ApiGatewayV2:
-    """API Gateway HTTP API, payload format 2.0."""
+    """API Gateway HTTP API, payload format 2.0 (the platform delivers ``rawPath`` decoded)."""
 
     source = "apigw-v2"
+    encoded = False
 
     def recognise(self, raw: Any) -> bool:
         if type(raw) is not dict or raw.get("version") != "2.0" or "routeKey" not in raw:
@@ -166,13 +185,18 @@ class ApiGatewayV2:
         if type(method) is not str or not method:
             method = read_text(http, "method", source, "requestContext.http.method")
         path = raw.get("rawPath") or http.get("path")
-        if type(path) is not str or "%" in path:
-            path = read_path(path, source)
-        stage = rc.get("stage")
-        if stage and stage != "$default" and type(stage) is str:
-            prefix = f"/{stage}"
-            if path == prefix or path.startswith(prefix + "/"):
-                path = path[len(prefix) :] or "/"
+        if type(path) is not str or not path:
+            path = read_path(path, source, decode=False)
+        raw_path = None
+        if self.encoded:
+            raw_path = path if "%" in path else None
+            path = _decoded(path)
+        else:
+            stage = rc.get("stage")
+            if stage and stage != "$default" and type(stage) is str and _stage_in_path(rc):
+                prefix = f"/{stage}"
+                if path == prefix or path.startswith(prefix + "/"):
+                    path = path[len(prefix) :] or "/"
         route_key = raw.get("routeKey")
         route = route_key.partition(" ")[2] if type(route_key) is str else ""
         authorizer = rc.get("authorizer")
@@ -190,6 +214,7 @@ class ApiGatewayV2:
             principal=_principal(authorizer, None) if authorizer else None,
             request_id=rc.get("requestId") or ctx.request_id,
             raw=raw,
+            raw_path=raw_path,
         )
 
     def encode(self, result: Any, raw: Any) -> dict[str, Any]:
@@ -219,9 +244,12 @@ class ApiGatewayV2:
 
 
 class FunctionUrl(ApiGatewayV2):
-    """Lambda Function URL requests (payload format 2.0 on a ``*.lambda-url.*`` domain)."""
+    """Lambda Function URL requests (payload format 2.0 on a ``*.lambda-url.*`` domain;
+    ``rawPath`` still percent-encoded).
+    """
 
     source = "function-url"
+    encoded = True
 
     def recognise(self, raw: Any) -> bool:
         return (
@@ -271,9 +299,11 @@ class ApplicationLoadBalancer:
             raw.get("multiValueQueryStringParameters" if multi else "queryStringParameters"),
             _alb_query,
         )
+        raw_path = read_path(raw.get("path"), source, decode=False)
         return _request(
             method=read_text(raw, "httpMethod", source).upper(),
-            path=read_path(raw.get("path"), source),
+            path=_decoded(raw_path),
+            raw_path=raw_path if "%" in raw_path else None,
             route=None,
             query=query,
             headers=headers,
@@ -303,9 +333,21 @@ class ApplicationLoadBalancer:
             out["multiValueHeaders"] = multi
         else:
             # One value per name in this mode: vary the case of Set-Cookie so none is lost.
-            single.update(zip(set_cookie_names(len(cookies)), cookies, strict=True))
+            try:
+                names = set_cookie_names(len(cookies))
+            except ValueError as exc:  # more than the case variants can carry
+                return self.encode(_too_many_cookies(exc), raw)
+            single.update(zip(names, cookies, strict=True))
             out["headers"] = single
         return out
+
+
+def _too_many_cookies(exc: ValueError) -> Response:
+    """The 500 for a response ALB cannot carry; the reason goes to the log."""
+    import logging
+
+    logging.getLogger("faaskit").error("cannot answer through ALB: %s", exc)
+    return Response.json({"message": "Internal Server Error"}, status=500)
 
 
 _request = maker(HttpRequest)

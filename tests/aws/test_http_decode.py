@@ -137,11 +137,14 @@ def test_http_api_v2_stage_prefix_only_stripped_on_a_segment_boundary() -> None:
     assert req.path == "/"
 
 
-def test_http_api_v2_percent_encoded_path_is_decoded() -> None:
+def test_http_api_v2_path_arrives_decoded_and_is_not_decoded_twice() -> None:
+    # HTTP APIs decode the path before routing (docs/architecture.md, "Decisions"): a "%" in
+    # rawPath is one the client sent as %25.
     event = fixture("apigw_v2_iam")
-    event["rawPath"] = "/staging/files/caf%C3%A9%20menu"
+    event["rawPath"] = "/staging/files/café 100%25"
     req, _, _ = capture(event)
-    assert req.path == "/files/café menu"
+    assert req.path == "/files/café 100%25"
+    assert req.raw_path is None
 
 
 def test_alb_single_value_mode_decodes_query_and_path() -> None:
