@@ -124,12 +124,21 @@ class MultiDict(Mapping[str, str]):
         return f"{type(self).__name__}({self.multi_items()!r})"
 
 
+def _text(value: Any) -> str:
+    """A value that is not text, as text; nested containers shortened (never too deep)."""
+    if isinstance(value, int | float):
+        return str(value)
+    from faaskit._repr import shown
+
+    return shown(value)
+
+
 def _values(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, list | tuple):
-        return [v if isinstance(v, str) else str(v) for v in value if v is not None]
-    return [str(value)]
+        return [v if isinstance(v, str) else _text(v) for v in value if v is not None]
+    return [_text(value)]
 
 
 def _pairs(data: Any) -> Iterable[tuple[str, Any]]:

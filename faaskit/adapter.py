@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from faaskit._declarations import Blob, Events, Queue, Schedule, Stream, Topic
     from faaskit._json import loads
     from faaskit._pipeline import ainvoke, error_response, invoke, unsupported
+    from faaskit._repr import shown
     from faaskit._routes import Http
     from faaskit._trigger import Trigger
 
@@ -61,6 +62,7 @@ __all__ = [
     "invoke",
     "loads",
     "maker",
+    "shown",
     "take_cold_start",
     "to_aws",
     "to_ncrontab",
@@ -131,6 +133,7 @@ _LAZY = {
     "error_response": "faaskit._pipeline",
     "invoke": "faaskit._pipeline",
     "loads": "faaskit._json",
+    "shown": "faaskit._repr",
     "to_aws": "faaskit._cron",
     "to_ncrontab": "faaskit._cron",
     "unsupported": "faaskit._pipeline",

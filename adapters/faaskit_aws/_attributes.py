@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from faaskit.adapter import loads
+from faaskit.adapter import loads, shown
 from faaskit_aws._fields import b64, invalid, number, optional, require
 
 __all__ = ["Attributes", "attributes", "sns_attribute", "sqs_attribute"]
@@ -85,7 +85,7 @@ def sqs_attribute(value: Any, source: str, path: str) -> Any:
         return number(value.get("stringValue"), source, f"{path}.stringValue")
     if base == "Binary":
         return b64(value.get("binaryValue"), source, f"{path}.binaryValue")
-    raise invalid(source, f"{path}.dataType", f"is not a known data type: {data_type!r}")
+    raise invalid(source, f"{path}.dataType", f"is not a known data type: {shown(data_type)}")
 
 
 def sns_attribute(value: Any, source: str, path: str) -> Any:

@@ -12,6 +12,7 @@ import datetime as _dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from faaskit.adapter import shown
 from faaskit.exceptions import InvalidEventError
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def iso_time(value: Any, source: str, path: str) -> _dt.datetime | None:
     try:
         parsed = _dt.datetime.fromisoformat(text)
     except ValueError:
-        raise invalid(source, path, f"is not an ISO 8601 time: {value!r:.80}") from None
+        raise invalid(source, path, f"is not an ISO 8601 time: {shown(value)}") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.timezone.utc)
 
 
@@ -121,7 +122,7 @@ def epoch(value: Any, source: str, path: str, *, unit: int = 1) -> _dt.datetime 
             raise ValueError
         if type(value) is int or (type(value) is str and value.isdigit()):
             return _EPOCH + _dt.timedelta(microseconds=int(value) * 1_000_000 // unit)
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise TypeError
         from decimal import Decimal  # only fractional timestamps need it (cold start)
 
@@ -131,7 +132,7 @@ def epoch(value: Any, source: str, path: str, *, unit: int = 1) -> _dt.datetime 
             raise ValueError
         return _EPOCH + _dt.timedelta(microseconds=int(micros))
     except (TypeError, ValueError, ArithmeticError):
-        raise invalid(source, path, f"is not an epoch timestamp: {value!r:.80}") from None
+        raise invalid(source, path, f"is not an epoch timestamp: {shown(value)}") from None
 
 
 def b64(value: Any, source: str, path: str) -> bytes:
@@ -164,11 +165,11 @@ def number(value: Any, source: str, path: str) -> int | Decimal:
 
         result = Decimal(text)
     except ArithmeticError:
-        raise invalid(source, path, f"is not a number: {value!r:.80}") from None
+        raise invalid(source, path, f"is not a number: {shown(value)}") from None
     if not result.is_finite():
-        raise invalid(source, path, f"is not a finite number: {value!r:.80}")
+        raise invalid(source, path, f"is not a finite number: {shown(value)}")
     if result and not -_EXPONENT <= result.adjusted() <= _EXPONENT:
-        raise invalid(source, path, f"is out of range: {value!r:.80}")
+        raise invalid(source, path, f"is out of range: {shown(value)}")
     return result
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from faaskit import Response
-from faaskit.adapter import InvalidBody, to_response
+from faaskit.adapter import InvalidBody, shown, to_response
 from faaskit.exceptions import InvalidEventError
 
 __all__ = [
@@ -58,7 +58,7 @@ def read_text(raw: Mapping[str, Any], name: str, source: str, field: str | None 
     if type(value) is str and value:
         return value
     field = field or name
-    problem = "is missing" if value is None else f"must be a non-empty string, got {value!r}"
+    problem = "is missing" if value is None else f"must be a non-empty string, got {shown(value)}"
     raise InvalidEventError(f"{source} event field {field!r} {problem}", source=source, field=field)
 
 

@@ -62,7 +62,7 @@ class EventBridge:
             id=require(raw, "id", str, source, ""),
             source=require(raw, "source", str, source, ""),
             type=require(raw, "detail-type", str, source, ""),
-            subject=str(resources[0]) if resources else None,
+            subject=resources[0] if resources and isinstance(resources[0], str) else None,
             time=iso_time(raw.get("time"), source, "time"),
             data=_data(raw.get("detail")),
             raw=raw,

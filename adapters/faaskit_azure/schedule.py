@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from faaskit import Context, ScheduleEvent
+from faaskit.adapter import shown
 from faaskit.exceptions import InvalidEventError
 from faaskit_azure._bindings import binding, option, parse_time, retry
 
@@ -57,7 +58,7 @@ class Timer:
         past_due = getattr(raw, "past_due", False)
         if not isinstance(past_due, bool):
             raise InvalidEventError(
-                f"{source} IsPastDue must be a boolean, got {past_due!r}",
+                f"{source} IsPastDue must be a boolean, got {shown(past_due)}",
                 source=source,
                 field="IsPastDue",
             )

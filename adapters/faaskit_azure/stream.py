@@ -36,6 +36,7 @@ from typing import Any
 import attrs
 
 from faaskit import Context, Record, RecordBatch
+from faaskit.adapter import shown
 from faaskit.exceptions import ConfigurationError, InvalidEventError
 from faaskit_azure._bindings import (
     batch_entries,
@@ -132,7 +133,7 @@ def _ts(value: Any, source: str) -> _dt.datetime | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InvalidEventError(
-            f"{source} document '_ts' must be epoch seconds, got {value!r}",
+            f"{source} document '_ts' must be epoch seconds, got {shown(value)}",
             source=source,
             field="_ts",
         )

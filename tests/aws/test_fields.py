@@ -65,3 +65,18 @@ def test_number_keeps_values_in_range(text: str, expected: Any) -> None:
     value = number(text, "aws:dynamodb", "N")
     assert value == (expected if expected is not None else value)
     assert str(value) == text or value == int(text)
+
+
+def _deep(depth: int) -> Any:
+    value: Any = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize("value", [_deep(5_000), {"a": _deep(5_000)}])
+def test_a_deeply_nested_value_gives_a_short_typed_error(value: Any) -> None:
+    for check in (lambda: epoch(value, "s", "f"), lambda: number(value, "s", "f")):
+        with pytest.raises(InvalidEventError) as info:
+            check()
+        assert len(str(info.value)) < 300

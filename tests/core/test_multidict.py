@@ -94,3 +94,14 @@ def test_read_only() -> None:
 
 def test_repr_shows_every_pair() -> None:
     assert repr(Headers({"A": ["1", "2"]})) == "Headers([('a', '1'), ('a', '2')])"
+
+
+def test_a_deeply_nested_header_value_reads_as_short_text() -> None:
+    from faaskit import Headers
+
+    deep: list[object] = []
+    for _ in range(5_000):
+        deep = [deep]
+    headers = Headers({"x-deep": [deep], "x-n": 5})
+    assert len(headers["x-deep"]) < 200
+    assert headers["x-n"] == "5"
