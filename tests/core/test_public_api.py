@@ -82,7 +82,8 @@ PUBLIC = {
     "faaskit.adapter": (
         "Adapter BatchEntry Blob Context CookieHeaders Cookies Decoder Events Http InvalidBody "
         "Pending Queue Schedule Stream Topic Trigger ainvoke cold deferrable error_response "
-        "invoke loads maker take_cold_start to_aws to_ncrontab to_response unsupported writable"
+        "invoke loads maker shown take_cold_start to_aws to_ncrontab to_response unsupported "
+        "writable"
     ),
     "faaskit.storage": (
         "AccessDenied BlobInfo BlobNotFound BlobStore EventBus InvalidStorageRequest Location "
