@@ -14,7 +14,6 @@ from typing import Any
 
 __all__ = ["meter", "record_metrics", "tracer"]
 
-_UNCONFIGURED = ("NoOpMeterProvider", "_ProxyMeterProvider", "NoOpTracerProvider")
 _instruments: dict[tuple[int, str, str, bool], Any] = {}
 # Unit names OpenTelemetry (UCUM) spells differently from CloudWatch.
 _UCUM = {
@@ -36,7 +35,8 @@ def _provider(module_name: str, getter: str) -> Any:
     if module is None:
         return None
     provider = getattr(module, getter)()
-    if type(provider).__name__ in _UNCONFIGURED or type(provider).__name__.startswith("_Proxy"):
+    name = type(provider).__name__
+    if name.startswith(("NoOp", "_NoOp")) or "Proxy" in name:  # the API's defaults
         return None
     return provider
 

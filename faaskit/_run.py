@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -134,11 +135,24 @@ def _routed(trigger: Http, request: HttpRequest) -> HttpRequest:
 
 
 _BATCHES = frozenset({"MessageBatch", "RecordBatch"})
+_modules = sys.modules
+_OTEL = "opentelemetry.trace"
 _run_batch: list[Any] = []
+
+
+def _traced(ctx: Context, event: Any) -> None:
+    """Start the invocation's OpenTelemetry span (:mod:`faaskit._spans`); only called once
+    OpenTelemetry's trace API is imported, which is what configuring a tracer provider takes.
+    """
+    from faaskit._spans import start
+
+    start(ctx, event)
 
 
 def run(handler: Handler, event: Any, ctx: Context, *, source: str, report: bool = True) -> Any:
     """Run ``handler`` on a decoded portable ``event`` with the shared semantics."""
+    if _OTEL in _modules:
+        _traced(ctx, event)
     kind = type(event)
     if kind is HttpRequest:
         if handler.trigger is not None and handler.trigger.kind != "http":
@@ -160,6 +174,8 @@ async def arun(
     handler: Handler, event: Any, ctx: Context, *, source: str, report: bool = True
 ) -> Any:
     """:func:`run` on a running event loop (an async handler on Azure)."""
+    if _OTEL in _modules:
+        _traced(ctx, event)
     if type(event) is HttpRequest:
         if handler.trigger is not None and handler.trigger.kind != "http":
             check_kind(handler, event, source)
