@@ -47,6 +47,11 @@ def documents(
             known[2].append(value)
     out: list[dict[str, Any]] = []
     for dimensions, metrics in groups.items():
+        if len(metrics) <= MAX_METRICS and all(
+            len(values) <= MAX_VALUES for _, _, values in metrics.values()
+        ):
+            out.append(_whole(namespace, dimensions, metrics, timestamp_ms, properties))
+            continue
         # Every metric's values in slices of MAX_VALUES; slice k of each metric before k + 1.
         slices = sorted(
             (
@@ -67,6 +72,26 @@ def documents(
             document["_aws"]["CloudWatchMetrics"][0]["Metrics"].append(definition)
             document[name] = values[0] if len(values) == 1 else values
     return out
+
+
+def _whole(
+    namespace: str,
+    dimensions: tuple[tuple[str, str], ...],
+    metrics: dict[str, tuple[str, int, list[float]]],
+    timestamp_ms: int,
+    properties: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """The one document of a dimension set within every limit (the usual case)."""
+    document = _document(namespace, dimensions, timestamp_ms, properties)
+    defined = document["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+    for name, (unit, resolution, values) in metrics.items():
+        defined.append(
+            {"Name": name, "Unit": unit}
+            if resolution == 60
+            else {"Name": name, "Unit": unit, "StorageResolution": resolution}
+        )
+        document[name] = values[0] if len(values) == 1 else values
+    return document
 
 
 def _full(document: dict[str, Any], name: str) -> bool:

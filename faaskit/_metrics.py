@@ -17,6 +17,7 @@ https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDatum
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sys
@@ -47,6 +48,8 @@ Sink = Callable[[Any, list[Entry]], None]
 sinks: dict[str, Sink] = {}
 observers: list[Sink] = []
 _live: dict[int, Metrics] = {}
+_isfinite = math.isfinite
+_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
 class Metrics:
@@ -73,25 +76,48 @@ class Metrics:
         ``high_resolution=True`` asks for 1-second storage resolution; keyword arguments are
         dimensions (at most 30), e.g. ``ctx.metrics.add("Orders", 1, region="eu")``.
         """
+        if (
+            type(name) is not str
+            or not 0 < len(name) <= 255
+            or type(value) not in (int, float)
+            or not _isfinite(value)
+            or unit not in UNITS
+            or name == "_aws"
+        ):
+            raise self._invalid(name, value, unit, dimensions)
+        if dimensions:
+            if len(dimensions) > MAX_DIMENSIONS or name in dimensions:
+                raise self._invalid(name, value, unit, dimensions)
+            for text in dimensions.values():
+                if type(text) is not str or not 0 < len(text) <= 1024:
+                    raise self._invalid(name, value, unit, dimensions)
+            self.entries.append(
+                (name, value, unit, 1 if high_resolution else 60, tuple(sorted(dimensions.items())))
+            )
+        else:
+            self.entries.append((name, value, unit, 1 if high_resolution else 60, ()))
+
+    def _invalid(self, name: Any, value: Any, unit: Any, dimensions: dict[str, Any]) -> MetricError:
         where = f"metric {name!r} of handler {self._ctx.function_name!r}"
         if not isinstance(name, str) or not 0 < len(name) <= 255 or name == "_aws":
-            raise MetricError(f"{where}: the name must be 1 to 255 characters (not '_aws')")
+            return MetricError(f"{where}: the name must be 1 to 255 characters (not '_aws')")
         if type(value) not in (int, float) or not math.isfinite(value):
-            raise MetricError(f"{where}: the value must be a finite number, got {value!r}")
+            return MetricError(f"{where}: the value must be a finite number, got {value!r}")
         if unit not in UNITS:
-            raise MetricError(
+            return MetricError(
                 f"{where}: unit {unit!r} is not a CloudWatch unit; use one of "
                 + ", ".join(sorted(UNITS))
             )
         if len(dimensions) > MAX_DIMENSIONS:
-            raise MetricError(f"{where}: {len(dimensions)} dimensions; at most {MAX_DIMENSIONS}")
-        for key, text in dimensions.items():
-            if not isinstance(text, str) or not 0 < len(text) <= 1024:
-                raise MetricError(f"{where}: dimension {key}={text!r} must be 1 to 1024 characters")
+            return MetricError(f"{where}: {len(dimensions)} dimensions; at most {MAX_DIMENSIONS}")
         if name in dimensions:
-            raise MetricError(f"{where}: a dimension has the metric's own name")
-        resolution = 1 if high_resolution else 60
-        self.entries.append((name, value, unit, resolution, tuple(sorted(dimensions.items()))))
+            return MetricError(f"{where}: a dimension has the metric's own name")
+        key, text = next(
+            (k, v)
+            for k, v in dimensions.items()
+            if not isinstance(v, str) or not 0 < len(v) <= 1024
+        )
+        return MetricError(f"{where}: dimension {key}={text!r} must be 1 to 1024 characters")
 
     def flush(self, error: BaseException | None = None) -> None:
         """Send what was added (called once at the end of the invocation)."""
@@ -122,8 +148,6 @@ def namespace() -> str:
 
 def emf_sink(ctx: Any, entries: list[Entry]) -> None:
     """Print the EMF documents of ``entries`` (and ``ColdStart``), one line each, to stdout."""
-    import json
-
     now = int(time.time() * 1000)
     properties = {"request_id": ctx.request_id, "function_name": ctx.function_name}
     if ctx.trace_id:
@@ -134,7 +158,7 @@ def emf_sink(ctx: Any, entries: list[Entry]) -> None:
         docs += documents(namespace(), [cold], timestamp_ms=now, properties=properties)
     if docs:
         out = sys.stdout
-        out.write("".join(json.dumps(doc, separators=(",", ":")) + "\n" for doc in docs))
+        out.write("".join([_encode(doc) + "\n" for doc in docs]))
         out.flush()
 
 

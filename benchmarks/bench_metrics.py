@@ -1,0 +1,96 @@
+"""Three custom metrics added and flushed as CloudWatch EMF: faaskit's ``ctx.metrics`` vs
+Powertools' ``Metrics``, in the same run.
+
+One iteration is one invocation's worth: add three Count metrics (same dimension set), then
+flush one EMF document to stdout (``os.devnull`` for both). faaskit flushes through its
+end-of-invocation hook (``faaskit._finish.finish``), as the adapters do. Run:
+``python benchmarks/bench_metrics.py [--number N] [--repeat R]``; prints microseconds per
+invocation (best of R repeats of N) and faaskit's time as a ratio of Powertools'.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "adapters"), str(ROOT / "benchmarks")]
+
+from _events import lambda_environment  # noqa: E402
+
+
+def faaskit_call() -> Callable[[], None]:
+    from faaskit import Context
+    from faaskit._finish import finish
+
+    def call() -> None:
+        ctx = Context(request_id="req-1", function_name="orders", platform="aws")
+        metrics = ctx.metrics
+        metrics.add("OrdersPlaced", 1, service="orders")
+        metrics.add("ItemsSold", 3, service="orders")
+        metrics.add("Coupons", 1, service="orders")
+        finish(ctx)
+
+    return call
+
+
+def powertools_call() -> Callable[[], None]:
+    from aws_lambda_powertools import Metrics
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    metrics = Metrics(namespace="Shop", service="orders")
+
+    def call() -> None:
+        metrics.add_metric(name="OrdersPlaced", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name="ItemsSold", unit=MetricUnit.Count, value=3)
+        metrics.add_metric(name="Coupons", unit=MetricUnit.Count, value=1)
+        metrics.flush_metrics()
+
+    return call
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--number", type=int, default=10000, help="invocations per repeat")
+    parser.add_argument("--repeat", type=int, default=9, help="repeats (best is kept)")
+    args = parser.parse_args()
+    lambda_environment()
+    os.environ["FAASKIT_METRICS_NAMESPACE"] = "Shop"
+    real_stdout = sys.stdout
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (the sink both contenders print to)
+    calls: dict[str, Callable[[], Any]] = {}
+    skipped: list[str] = []
+    for name, make in {
+        "faaskit ctx.metrics": faaskit_call,
+        "Powertools Metrics": powertools_call,
+    }.items():
+        try:
+            calls[name] = make()
+        except ImportError as exc:
+            skipped.append(f"{name} skipped ({exc})")
+    best = dict.fromkeys(calls, float("inf"))
+    for _ in range(args.repeat):
+        for name, call in calls.items():
+            elapsed = timeit.timeit(call, number=args.number)
+            best[name] = min(best[name], elapsed / args.number * 1e6)
+    sys.stdout.close()
+    sys.stdout = real_stdout
+    for line in skipped:
+        print(line)
+    ours = best["faaskit ctx.metrics"]
+    print(
+        f"3 metrics added + flushed as EMF, best of {args.repeat} x {args.number}, "
+        f"Python {sys.version.split()[0]}"
+    )
+    print(f"{'contender':24s} {'us/invocation':>14s} {'faaskit / this':>15s}")
+    for name, value in best.items():
+        print(f"{name:24s} {value:14.2f} {ours / value:15.2f}")
+
+
+if __name__ == "__main__":
+    main()
