@@ -50,8 +50,10 @@ from faaskit.storage.backend import (
     Topic,
     check_attributes,
     check_subject,
+    current_trace,
     encode_body,
     structure,
+    to_traceparent,
 )
 
 __all__ = ["EventGridTopic", "ServiceBusTopic", "event_bus", "topic"]
@@ -190,6 +192,10 @@ class ServiceBusTopic(Topic):
                     f"({name!r}); send text (base64) instead"
                 )
             headers[name] = json.dumps(value)
+        trace = to_traceparent(current_trace())
+        if trace is not None and not any(key.lower() == "traceparent" for key in headers):
+            # the subscriber's Message.trace_id; Service Bus tracing reads the same property
+            headers["traceparent"] = json.dumps(trace)
         _post(self.endpoint, data, headers, f"{self._url}: cannot publish", self.timeout)
         return message_id
 

@@ -317,3 +317,22 @@ def test_file_topic_and_bus_keep_subject_and_attributes(tmp_path: Path) -> None:
     event = stored.json()
     assert (event["id"], event["source"], event["detail-type"]) == (event_id, "shop", "Placed")
     assert event["detail"] == {"n": 1}
+
+
+def test_service_bus_carries_the_trace_context_as_traceparent(
+    loopback: tuple[str, type[_Recorder]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    endpoint, recorder = loopback
+    topic = storage.topics(
+        "servicebus-topic://orders", connection_string=CONNECTION, endpoint=endpoint
+    )
+    header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+    monkeypatch.setenv("_X_AMZN_TRACE_ID", header)
+    topic.publish("traced")
+    monkeypatch.delenv("_X_AMZN_TRACE_ID")
+    topic.publish("plain")
+    traced, plain = recorder.requests
+    assert json.loads(traced["headers"]["traceparent"]) == (
+        "00-5759e988bd862e3fe1be46a994272793-53995c3f42cd8ad8-01"
+    )
+    assert "traceparent" not in plain["headers"]
