@@ -13,6 +13,8 @@
   the JWT authorizer answers; ``api_key``/``function`` routes need a local key in
   ``x-api-key`` (AWS) or ``x-functions-key`` / ``?code=`` (Azure), else 403 (AWS) or 401
   (Azure) before any handler runs.
+- Payload size: API Gateway takes request bodies up to 10 MB, Azure Functions up to 100 MB;
+  a larger one is a 413 ``{"message": "Request Entity Too Large"}``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from faaskit.exceptions import UnauthorizedError
 __all__ = ["Admission", "Gate", "Refusal"]
 
 Pairs = Sequence[tuple[str, str]]
+
+MAX_BODY = {"aws": 10 * 1024 * 1024, "azure": 100 * 1024 * 1024}
+"""The largest request body each platform's front end passes on, in bytes."""
 
 
 @attrs.frozen(kw_only=True)
@@ -139,6 +144,12 @@ class Gate:
         if spec.get("credentials"):
             out.append(("Access-Control-Allow-Credentials", "true"))
         return Refusal(status=204, headers=out, body=b"")
+
+    def too_large(self, size: int) -> Refusal | None:
+        """The 413 for a request body the platform would not pass on."""
+        if size > MAX_BODY.get(self.platform, MAX_BODY["aws"]):
+            return _refusal(413, "Request Entity Too Large")
+        return None
 
     def admit(self, trigger: Http, method: str, headers: Pairs, query: str) -> Refusal | Admission:
         """Throttle, then auth: the platform's refusal, or what the handler's request gets."""

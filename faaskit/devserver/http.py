@@ -169,6 +169,9 @@ class HttpBridge:
         """Serve one request from ``client`` (address, port); never raises."""
         parts = urlsplit(target)
         path = parts.path or "/"
+        oversized = self.gate.too_large(len(body)) if self.gate is not None else None
+        if oversized is not None:
+            return NativeReply(status=413, headers=oversized.headers, body=oversized.body)
         if method == "OPTIONS" and self.gate is not None:
             answer = self.gate.preflight(self._path_routes(path), headers)
             if answer is not None:

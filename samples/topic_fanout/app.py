@@ -1,14 +1,16 @@
-"""Topic fan-out: every order event published to the ``orders`` topic reaches each subscriber
-(SNS subscriptions on AWS, Service Bus topic subscriptions on Azure).
+"""Topic fan-out: ``place_order`` (``POST /orders``) publishes each order to the ``orders``
+topic (SNS on AWS, a Service Bus topic on Azure), and every subscriber gets its own copy.
 
 ``record_order`` keeps a copy of each order; ``notify_customer`` queues an e-mail job. Each
-subscriber gets its own copy of every message and fails or succeeds on its own.
+subscriber fails or succeeds on its own.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+import attrs
 
 import faaskit
 from faaskit import storage
@@ -19,6 +21,26 @@ EMAILS = "emails"
 
 _BLOBS = {"aws": "s3", "azure": "azure"}
 _QUEUES = {"aws": "sqs", "azure": "azure-queue"}
+_TOPICS = {"aws": "sns", "azure": "servicebus-topic"}
+
+
+@attrs.frozen
+class NewOrder:
+    """The body of ``POST /orders`` (validated before ``place_order`` runs)."""
+
+    order_id: str = attrs.field(validator=attrs.validators.min_len(1))
+    email: str | None = None
+
+
+@faaskit.handler(faaskit.http("POST", "/orders", body=NewOrder), writes=[f"sns://{TOPIC}"])
+def place_order(req: faaskit.HttpRequest, ctx: faaskit.Context) -> faaskit.Response:
+    """Publish the order to the topic; 202, the subscribers do the rest."""
+    order = attrs.asdict(req.body_model)
+    topic = storage.topics(f"{_TOPICS.get(ctx.platform, 'sns')}://{TOPIC}")
+    message_id = topic.publish(json.dumps(order), subject="order placed")
+    return faaskit.Response.json(
+        {"order_id": order["order_id"], "message_id": message_id}, status=202
+    )
 
 
 def order_of(message: faaskit.Message) -> dict[str, Any]:

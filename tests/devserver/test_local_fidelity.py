@@ -234,3 +234,18 @@ def test_source_ip_is_the_real_caller_not_a_header(
     spoofed = {"X-Forwarded-For": "198.51.100.66", "client-ip": "198.51.100.77:1"}
     status, _, body = send(f"{base(server, platform)}/whoami", headers=spoofed)
     assert (status, body["ip"]) == (200, "127.0.0.1")
+
+
+def test_a_body_past_the_platform_limit_is_a_413(
+    app_file: Path, faaskit_server: Callable[..., Any]
+) -> None:
+    server = faaskit_server(app_file, platform="aws")
+    request = urllib.request.Request(
+        f"{server.url}/whoami", data=b"x" * (10 * 1024 * 1024 + 1), method="GET"
+    )
+    try:
+        urllib.request.urlopen(request, timeout=60)
+        raise AssertionError("an oversized body was let through")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 413
+    assert send(f"{server.url}/whoami")[0] == 200
