@@ -7,6 +7,7 @@ such a route receives). Every field error is collected, so a 400 lists them all.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -44,6 +45,7 @@ def _is_typed_dict(schema: Any) -> bool:
     return isinstance(schema, type) and typing.is_typeddict(schema)
 
 
+@functools.cache
 def _hints(cls: type) -> dict[str, Any]:
     try:
         return typing.get_type_hints(cls)
@@ -183,10 +185,13 @@ class BodySchema:
         return _json_of(self.schema)
 
 
-def _required(kind: Any) -> set[str]:
+@functools.cache
+def _required(kind: Any) -> frozenset[str]:
     if attrs.has(kind):
-        return {f.name for f in attrs.fields(kind) if f.default is attrs.NOTHING and f.init}
-    return set(getattr(kind, "__required_keys__", ()))
+        return frozenset(
+            f.name for f in attrs.fields(kind) if f.default is attrs.NOTHING and f.init
+        )
+    return frozenset(getattr(kind, "__required_keys__", ()))
 
 
 def _article(name: str) -> str:
