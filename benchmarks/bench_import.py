@@ -56,6 +56,9 @@ async def app(scope, receive, send):
 
 handler = Mangum(app, lifespan="off")
 """,
+    "import attrs (faaskit's floor)": """
+import attrs
+""",
     "Chalice": """
 from chalice import Chalice
 app = Chalice(app_name="bench")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
-from faaskit._schema import BodySchema, body_schema
 from faaskit._trigger import Trigger
 from faaskit.exceptions import ConfigurationError
+
+if TYPE_CHECKING:
+    from faaskit._schema import BodySchema
 
 __all__ = ["Http", "http"]
 
@@ -58,6 +60,13 @@ def _caller_auth(auth: Any) -> str | None:
     if isinstance(auth, Mapping) and "jwt" in auth:
         return "jwt"
     return None
+
+
+def _schema(body: Any) -> BodySchema:
+    """The checked request-body schema; its module loads only for routes that declare one."""
+    from faaskit._schema import BodySchema
+
+    return BodySchema(body)
 
 
 def _route_regex(route: str) -> re.Pattern[str]:
@@ -116,7 +125,7 @@ class Http(Trigger):
         object.__setattr__(self, "_regex", _route_regex(self.route))
         object.__setattr__(self, "params", tuple(m.group(1) for m in _PARAM.finditer(self.route)))
         object.__setattr__(self, "caller_auth", _caller_auth(self.auth))
-        object.__setattr__(self, "body_schema", body_schema(self.body))
+        object.__setattr__(self, "body_schema", None if self.body is None else _schema(self.body))
 
     def match(self, path: str) -> dict[str, str] | None:
         """The path parameters when ``path`` fits the route template, else None."""

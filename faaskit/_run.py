@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from faaskit._context import Context
-from faaskit._coroutine import run_coroutine
 from faaskit._http import HttpRequest
 from faaskit._kinds import check_kind
 from faaskit._response import Response, to_response
@@ -62,6 +61,8 @@ def run_http(handler: Handler, request: HttpRequest, ctx: Context) -> Response:
             request = _checked(trigger, request, ctx)
         result = handler.func(request, ctx)
         if handler.is_async:
+            from faaskit._coroutine import run_coroutine
+
             result = run_coroutine(result)
         return to_response(result)
     except HTTPError as exc:
