@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from faaskit import Principal
+from faaskit.adapter import shown
 
 __all__ = ["principal"]
 
@@ -62,7 +63,11 @@ def _scopes(value: Any) -> list[Any] | None:
 
 
 def _text(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
+    if isinstance(value, str):
+        return value or None
+    if value is None or isinstance(value, int | float):
+        return None if value is None else str(value)
+    return shown(value)  # not an id the platform writes: shortened, never too deep
 
 
 def _subject(claims: Mapping[str, Any]) -> str | None:
@@ -108,8 +113,8 @@ def _from_identity(identity: Mapping[str, Any]) -> Principal | None:
     user = identity.get("userArn") or identity.get("cognitoIdentityId")
     if user:
         claims = {k: identity[k] for k in _IAM_IDENTITY if identity.get(k) is not None}
-        return Principal(id=str(user), claims=claims, provider="iam")
+        return Principal(id=_text(user), claims=claims, provider="iam")
     key_id = identity.get("apiKeyId")
     if key_id:
-        return Principal(id=str(key_id), claims={"apiKeyId": key_id}, provider="api-key")
+        return Principal(id=_text(key_id), claims={"apiKeyId": key_id}, provider="api-key")
     return None

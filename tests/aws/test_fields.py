@@ -80,3 +80,18 @@ def test_a_deeply_nested_value_gives_a_short_typed_error(value: Any) -> None:
         with pytest.raises(InvalidEventError) as info:
             check()
         assert len(str(info.value)) < 300
+
+
+@pytest.mark.parametrize(
+    "authorizer",
+    [
+        {"principalId": _deep(5_000)},
+        {"iam": {"userArn": _deep(5_000)}},
+        {"jwt": {"claims": {"sub": _deep(5_000)}}},
+    ],
+)
+def test_a_deeply_nested_principal_id_is_shortened_not_a_crash(authorizer: Any) -> None:
+    from faaskit_aws._http_auth import principal
+
+    found = principal(authorizer, None)
+    assert found is not None and found.id is not None and len(found.id) < 200
