@@ -23,6 +23,7 @@ log format is on, else INFO.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -37,13 +38,13 @@ __all__ = ["InvocationLogger", "JsonFormatter", "configure", "invocation_logger"
 _STANDARD = frozenset(
     (
         *vars(logging.LogRecord("", 0, "", 0, "", (), None)),
-        *("message", "asctime", "taskName", "_faaskit_text", "_faaskit_fields"),
+        *("message", "asctime", "taskName", "_faaskit_text"),
     )
 )
 _FIXED = ("timestamp", "level", "message", "logger")
-# Attributes of a record made by ``Logger.makeRecord`` before any ``extra=`` field and the
-# ``_faaskit_fields`` marker.
-_RECORD_SIZE = len(vars(logging.LogRecord("", 0, "", 0, "", (), None))) + 1
+# How many attributes LogRecord.__init__ sets, before any ``extra=`` field.
+_RECORD_SIZE = len(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
+_islice = itertools.islice
 _encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode
 _LOGGING_SOURCE = logging.__file__
 _configured = [False]
@@ -70,15 +71,10 @@ def fields(record: logging.LogRecord) -> dict[str, Any]:
         "message": record.getMessage(),
         "logger": record.name,
     }
-    attributes = record.__dict__
-    known = attributes.get("_faaskit_fields")  # set by ctx.log: no need to look for extras
-    if known is not None and len(attributes) == _RECORD_SIZE + len(known):
-        for key, value in known.items():
+    # LogRecord.__init__ sets its own attributes first; the extra= fields come after them.
+    for key, value in _islice(record.__dict__.items(), _RECORD_SIZE, None):
+        if key not in _STANDARD:
             out[f"extra.{key}" if key in _FIXED else key] = value
-    else:
-        for key, value in attributes.items():
-            if key not in _STANDARD:
-                out[f"extra.{key}" if key in _FIXED else key] = value
     exc_info = record.exc_info
     if exc_info and exc_info[1] is not None:
         out["exception"] = str(exc_info[1])
@@ -215,7 +211,6 @@ class InvocationLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
             code.co_name,
             fields,
         )
-        record._faaskit_fields = fields
         if self.as_json:
             record._faaskit_text = record.getMessage()  # the message before it became the JSON line
             record.msg = render(record)

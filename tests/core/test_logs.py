@@ -184,3 +184,27 @@ def test_import_faaskit_loads_no_logging_or_metrics_code() -> None:
         "'opentelemetry'))))\n"
     )
     assert run_python(code) == []
+
+
+def test_extra_fields_reach_opentelemetry_logging_as_attributes() -> None:
+    """Application Insights' custom dimensions, through azure-monitor-opentelemetry's handler."""
+    sdk_logs = pytest.importorskip("opentelemetry.sdk._logs")
+    export = pytest.importorskip("opentelemetry.sdk._logs.export")
+    exporter = export.InMemoryLogRecordExporter()
+    provider = sdk_logs.LoggerProvider()
+    provider.add_log_record_processor(export.SimpleLogRecordProcessor(exporter))
+    handler = sdk_logs.LoggingHandler(logger_provider=provider)
+    logger = logging.getLogger("faaskit")
+    logger.addHandler(handler)
+    try:
+        with capture_telemetry():
+            _ctx("azure").log.info("paid", extra={"amount": 5})
+    finally:
+        logger.removeHandler(handler)
+    (record,) = exporter.get_finished_logs()
+    attributes = dict(record.log_record.attributes)
+    assert (attributes["amount"], attributes["request_id"], attributes["platform"]) == (
+        5,
+        "req-1",
+        "azure",
+    )
