@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from faaskit._lazy import deferrable
 from faaskit._multidict import Headers, MultiDict
 from faaskit.exceptions import BadRequestError
 
@@ -25,6 +26,7 @@ class InvalidBody:
     reason: str
 
 
+@deferrable("path", "headers", "cookies", "source_ip")
 @attrs.frozen(kw_only=True)
 class HttpRequest:
     """An HTTP request, identical whichever cloud or gateway delivered it.
@@ -36,6 +38,8 @@ class HttpRequest:
     (``/items/{item_id}``) when one is known; ``body`` is already base64-decoded (a body that
     cannot be decoded raises :class:`BadRequestError` when read, which answers 400);
     ``body_model`` is the validated body of a route declared with ``body=Schema``.
+    Adapters may leave ``path``, ``headers``, ``cookies`` and ``source_ip`` to be decoded from
+    the native request when first read (:mod:`faaskit._lazy`).
     """
 
     method: str

@@ -10,14 +10,42 @@ Azure Functions gives no per-invocation deadline or memory size, so both stay No
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from typing import Any
 
-from faaskit.adapter import Context, cold, maker, take_cold_start
+from faaskit.adapter import Context, cold, take_cold_start, writable
 
 __all__ = ["from_azure"]
 
 _environ = os.environ
-_make = maker(Context)
+_new: Any = object.__new__
+_WritableContext = writable(Context)
+
+
+def _setting_reader(name: str) -> Callable[[], str | None]:
+    """A reader of ``os.environ[name]`` for every invocation (tests and hosts may change it).
+
+    On POSIX it reads ``os.environ``'s own store of encoded bytes, which every change through
+    ``os.environ`` updates, without encoding the key and decoding through the mapping's
+    Python methods on each read. Anywhere else, the mapping itself.
+    """
+    store = getattr(_environ, "_data", None)
+    encode = getattr(_environ, "encodekey", None)
+    key: Any = encode(name) if encode is not None else None
+    if type(store) is not dict or type(key) is not bytes:
+        return lambda: _environ.get(name)
+    encoding = sys.getfilesystemencoding()
+    get = store.get
+
+    def read() -> str | None:
+        value = get(key)
+        return None if value is None else value.decode(encoding, "surrogateescape")
+
+    return read
+
+
+_region = _setting_reader("REGION_NAME")
 
 
 def _trace_parent(azure_context: Any) -> str | None:
@@ -28,15 +56,24 @@ def _trace_parent(azure_context: Any) -> str | None:
 
 def from_azure(azure_context: Any, function_name: str) -> Context:
     """The context for one invocation, from the ``azure.functions.Context``."""
-    region = _environ.get("REGION_NAME")
-    invocation_id = getattr(azure_context, "invocation_id", None)
-    name = getattr(azure_context, "function_name", None)
-    return _make(
-        request_id=str(invocation_id) if invocation_id else "",
-        function_name=name if isinstance(name, str) and name else function_name,
-        platform="azure",
-        region=region,
-        cold_start=bool(cold) and take_cold_start(),
-        trace_id=_trace_parent(azure_context),
-        raw=azure_context,
-    )
+    try:  # the worker's Context has all three
+        invocation_id = azure_context.invocation_id
+        name = azure_context.function_name
+        trace_parent = azure_context.trace_context.trace_parent
+    except AttributeError:
+        invocation_id = getattr(azure_context, "invocation_id", None)
+        name = getattr(azure_context, "function_name", None)
+        trace_parent = _trace_parent(azure_context)
+    ctx = _new(_WritableContext)  # Context(...) through its writable twin, inlined
+    ctx.request_id = invocation_id if type(invocation_id) is str else str(invocation_id or "")
+    ctx.function_name = name if type(name) is str and name else function_name
+    ctx.platform = "azure"
+    ctx.region = _region()
+    ctx.memory_mb = None
+    ctx.deadline = None
+    ctx.cold_start = take_cold_start() if cold else False
+    ctx.trace_id = trace_parent if type(trace_parent) is str and trace_parent else None
+    ctx.logger = None
+    ctx.raw = azure_context
+    ctx.__class__ = Context
+    return ctx  # type: ignore[no-any-return]

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from attrs import evolve
 
 from faaskit import Context, Headers, HttpRequest, MultiDict, Response
-from faaskit.adapter import CookieHeaders, Cookies, Http, maker, to_response
+from faaskit.adapter import Cookies, Http, Pending, maker, to_response
 from faaskit.exceptions import BadRequestError, ConfigurationError
 from faaskit_azure._easy_auth import client_ip, principal, trusted_principal
 
@@ -31,26 +31,99 @@ __all__ = ["HTTP", "AzureHttp", "azure_route", "principal", "register"]
 _request = maker(HttpRequest)
 
 
-def _items(data: Any) -> Iterable[tuple[str, Any]]:
-    return data.items() if isinstance(data, Mapping) else ()
+def _lowered(headers: Any) -> dict[str, Any]:
+    """The request headers as a plain dict with lower-case names.
 
-
-def _split(url: str) -> Any:
-    """``url`` split into its parts; a URL that cannot be split (say, an unbalanced IPv6
-    bracket in the host) is a bad request.
+    The worker's ``HttpRequestHeaders`` already keeps one (``__http_headers__``); reading it
+    avoids a lower-casing method call per lookup.
     """
+    found = getattr(headers, "__http_headers__", None)
+    if type(found) is dict:
+        return found
+    if isinstance(headers, Mapping):
+        return {str(name).lower(): value for name, value in headers.items()}
+    return {}
+
+
+def _dict_items(data: dict[str, Any]) -> Iterable[tuple[str, Any]]:
+    return data.items()
+
+
+def _split(url: Any) -> tuple[str, str]:
+    """``(path, query)`` of the request URL, as ``urllib.parse.urlsplit`` gives them.
+
+    The common shape (``http(s)://host/path?query``, printable ASCII, no fragment, no IPv6
+    host) is cut with string methods; anything else goes through ``urlsplit``. A URL that
+    cannot be split is a bad request.
+    """
+    if type(url) is not str:
+        url = str(url)
+    if url.isascii() and url.isprintable() and "#" not in url:
+        lower = url[:8].lower()
+        start = 8 if lower.startswith("https://") else 7 if lower.startswith("http://") else -1
+        if start > 0:
+            query_at = url.find("?")
+            head = url if query_at < 0 else url[:query_at]
+            path_at = head.find("/", start)
+            host = head[start:] if path_at < 0 else head[start:path_at]
+            if "[" not in host and "]" not in host:
+                return (
+                    "" if path_at < 0 else head[path_at:],
+                    "" if query_at < 0 else url[query_at + 1 :],
+                )
     try:
-        return urlsplit(url)
-    except ValueError as exc:
+        parts = urlsplit(url)
+    except ValueError as exc:  # say, an unbalanced IPv6 bracket in the host
         raise BadRequestError(f"request URL is malformed: {exc}") from None
+    return parts.path, parts.query
 
 
 def _query(raw: Any) -> Iterable[tuple[str, Any]]:
     """Every query value, from the URL (the worker's ``params`` keep one value per name)."""
-    query = _split(str(raw.url)).query
-    if query:
+    url = raw.url
+    if type(url) is str and "#" not in url and url.isascii() and url.isprintable():
+        query = url.partition("?")[2]  # what urlsplit gives: no '?' comes before the query
+    else:
+        query = _split(url)[1]
+    if not query:
+        params = raw.params
+        return params.items() if isinstance(params, Mapping) else ()
+    if "%" in query or "+" in query:
         return parse_qsl(query, keep_blank_values=True)
-    return _items(raw.params)
+    # parse_qsl(keep_blank_values=True) on text with nothing to unquote, without its overhead
+    pairs = []
+    for piece in query.split("&"):
+        if piece:
+            name, _, value = piece.partition("=")
+            pairs.append((name, value))
+    return pairs
+
+
+_P = "x-ms-client-principal"
+_P_ID, _P_NAME, _P_IDP = f"{_P}-id", f"{_P}-name", f"{_P}-idp"
+
+
+class _Pending(Pending):
+    """The request fields a handler may never read, decoded from ``instance.raw`` on first
+    read; one per decoder, shared by its requests.
+    """
+
+    __slots__ = ("decoder",)
+
+    def __init__(self, decoder: AzureHttp) -> None:
+        self.decoder = decoder
+
+    def resolve(self, instance: Any, name: str) -> Any:
+        raw = instance.raw
+        if name == "path":
+            return self.decoder._path(_split(raw.url)[0])
+        headers = _lowered(raw.headers)
+        if name == "headers":
+            return Headers(headers, _dict_items)
+        if name == "cookies":
+            cookie = headers.get("cookie")
+            return Cookies((cookie,)) if cookie else {}
+        return client_ip(headers)
 
 
 class AzureHttp:
@@ -62,12 +135,19 @@ class AzureHttp:
         self.trigger = trigger
         prefix = route_prefix.strip("/")
         self.prefix = f"/{prefix}" if prefix else ""
+        self._params = frozenset(trigger.params) if trigger is not None else frozenset()
+        first = trigger.route.strip("/").split("/")[0] if trigger is not None else ""
+        # Whether the function's own route may start like the prefix (then both are tried).
+        self._may_start_like_prefix = trigger is not None and (
+            first.startswith("{") or first.lower() == prefix.split("/")[0].lower()
+        )
+        self._pending = _Pending(self)
 
     def recognise(self, raw: Any) -> bool:
         return hasattr(raw, "route_params") and hasattr(raw, "get_body") and hasattr(raw, "url")
 
-    def _path(self, url: str) -> str:
-        path = _split(url).path or "/"
+    def _path(self, path: str) -> str:
+        path = path or "/"
         if "%" in path:  # decoded, as the AWS decoders give it
             path = unquote(path)
         prefix = self.prefix
@@ -76,7 +156,8 @@ class AzureHttp:
         stripped = path[len(prefix) :] or "/"
         trigger = self.trigger
         if (
-            trigger is not None
+            self._may_start_like_prefix
+            and trigger is not None
             and trigger.match(path) is not None
             and trigger.match(stripped) is None
         ):
@@ -84,34 +165,50 @@ class AzureHttp:
         return stripped
 
     def decode(self, raw: Any, ctx: Context) -> HttpRequest:
-        headers = Headers.lazy(raw.headers, _items)
-        trigger = self.trigger
+        # path, headers, cookies and source_ip wait in self._pending until read.
         params = raw.route_params
         path_params = {
             str(k): str(v) for k, v in params.items() if v is not None and k != _ROOT_PARAM
         }
+        method = raw.method
+        if type(method) is not str or not method.isupper():
+            method = str(method).upper()
+        headers = _lowered(raw.headers)
+        trigger = self.trigger
+        pending = self._pending
         return _request(
-            method=str(raw.method).upper(),
-            path=self._path(str(raw.url)),
+            method=method,
+            path=pending,
             # Without every parameter from the host, the core matches the route on the path.
-            route=trigger.route if trigger and set(trigger.params) <= path_params.keys() else None,
+            route=trigger.route if trigger and self._params <= path_params.keys() else None,
             path_params=path_params,
-            query=MultiDict.lazy(raw, _query),
-            headers=headers,
-            cookies=Cookies(CookieHeaders(headers)),
+            query=MultiDict(raw, _query),
+            headers=pending,
+            cookies=pending,
             body=raw.get_body() or b"",
-            source_ip=client_ip(headers),
-            principal=trusted_principal(headers),
+            source_ip=pending,
+            principal=trusted_principal(headers)
+            if _P in headers or _P_ID in headers or _P_NAME in headers or _P_IDP in headers
+            else None,
             request_id=ctx.request_id or None,
             raw=raw,
         )
 
     def encode(self, result: Any, raw: Any) -> Any:
         """The ``azure.functions.HttpResponse`` for a :class:`faaskit.Response`."""
-        import azure.functions as func
-
+        make = _http_response or _load_http_response()
         if not isinstance(result, Response):
             raise TypeError(f"the HTTP decoder encodes a faaskit.Response, not {result!r}")
+        if not result.headers and not result.cookies:  # the common case, kept short
+            content_type = result.content_type
+            body = result.body
+            if content_type is None and body:
+                content_type = "application/octet-stream"
+            mimetype, charset = _MEDIA.get(content_type) or _media(content_type)
+            response = make(body, status_code=result.status, mimetype=mimetype, charset=charset)
+            if content_type:
+                response.headers["Content-Type"] = content_type
+            return response
         grouped: dict[str, tuple[str, list[str]]] = {}
         for name, value in result.header_items():
             grouped.setdefault(name.lower(), (name, []))[1].append(value)
@@ -119,14 +216,8 @@ class AzureHttp:
         if content_type is None and result.body:
             content_type = "application/octet-stream"
             grouped["content-type"] = ("Content-Type", [content_type])
-        mimetype, _, params = (content_type or "").partition(";")
-        charset = params.partition("charset=")[2].split(";")[0].strip() or None
-        response = func.HttpResponse(
-            result.body,
-            status_code=result.status,
-            mimetype=mimetype.strip() or None,
-            charset=charset,
-        )
+        mimetype, charset = _MEDIA.get(content_type) or _media(content_type)
+        response = make(result.body, status_code=result.status, mimetype=mimetype, charset=charset)
         headers = response.headers
         for key, (name, values) in grouped.items():
             if key == "set-cookie":
@@ -146,6 +237,30 @@ class AzureHttp:
         if isinstance(result, func.HttpResponse | str):
             return result
         return self.encode(to_response(result), raw)
+
+
+_http_response: Any = None
+_MEDIA: dict[str | None, tuple[str | None, str | None]] = {}
+
+
+def _load_http_response() -> Any:
+    global _http_response
+    import azure.functions as func
+
+    _http_response = func.HttpResponse
+    return _http_response
+
+
+def _media(content_type: str | None) -> tuple[str | None, str | None]:
+    """``(mimetype, charset)`` of a ``Content-Type`` value, for ``azure.functions.HttpResponse``
+    (remembered for the few values an app uses).
+    """
+    mimetype, _, params = (content_type or "").partition(";")
+    charset = params.partition("charset=")[2].split(";")[0].strip() or None
+    found = (mimetype.strip() or None, charset)
+    if len(_MEDIA) < 32:
+        _MEDIA[content_type] = found
+    return found
 
 
 # What the worker's SimpleCookie parse keeps unquoted (http.cookies._LegalValueChars) or quoted.
