@@ -176,9 +176,13 @@ class AzureHttp:
         headers = _lowered(raw.headers)
         trigger = self.trigger
         pending = self._pending
+        url = raw.url
+        path: Any = pending
+        if type(url) is not str or not url.isascii() or "[" in url or "]" in url:
+            path = self._path(_split(url)[0])  # one urlsplit may refuse: a 400 at once
         return _request(
             method=method,
-            path=pending,
+            path=path,
             # Without every parameter from the host, the core matches the route on the path.
             route=trigger.route if trigger and self._params <= path_params.keys() else None,
             path_params=path_params,
