@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.services import azurite, moto_server
+from tests.services import azurite, moto_server, serial_moto_server
 
-__all__ = ["azurite", "moto_server"]
+__all__ = ["azurite", "moto_server", "serial_moto_server"]
 
 # Property tests judge behaviour, not speed: a loaded CI machine (2 cores, servers, xdist) must
 # not fail them on generation time or a per-example deadline.

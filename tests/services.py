@@ -91,8 +91,13 @@ class MotoServer:
 
     @classmethod
     @contextlib.contextmanager
-    def run(cls, *, authenticate: bool = False) -> Iterator[MotoServer]:
-        """Start a server (``authenticate=True``: it checks credentials), stop it on exit."""
+    def run(cls, *, authenticate: bool = False, serial: bool = False) -> Iterator[MotoServer]:
+        """Start a server (``authenticate=True``: it checks credentials), stop it on exit.
+
+        ``serial=True`` serves one request at a time. moto checks S3 preconditions and then
+        writes, without a lock, so only a serial server is atomic the way S3 is; races of
+        conditional writes are tested against one.
+        """
         try:
             import moto.server  # noqa: F401
         except ImportError as exc:
@@ -102,6 +107,8 @@ class MotoServer:
         if authenticate:
             env["INITIAL_NO_AUTH_ACTION_COUNT"] = "0"
         command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+        if serial:
+            command = [sys.executable, "-c", _SERIAL_MOTO, str(port)]
         process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
         )
@@ -119,6 +126,17 @@ class MotoServer:
             yield cls(endpoint=endpoint, process=process)
         finally:
             _stop(process)
+
+
+_SERIAL_MOTO = """
+import sys
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication, MotoRequestHandler, create_backend_app,
+)
+run_simple("127.0.0.1", int(sys.argv[1]), DomainDispatcherApplication(create_backend_app),
+           threaded=False, request_handler=MotoRequestHandler)
+"""
 
 
 def find_azurite() -> list[str] | None:
@@ -216,6 +234,13 @@ def _listening(port: int) -> bool:
 def moto_server() -> Iterator[MotoServer]:
     """A moto server for the whole session (S3, SQS, SNS, ... on one endpoint)."""
     with MotoServer.run() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def serial_moto_server() -> Iterator[MotoServer]:
+    """A moto server that serves one request at a time (atomic conditional writes)."""
+    with MotoServer.run(serial=True) as server:
         yield server
 
 

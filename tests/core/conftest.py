@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.storage.conftest import backend
+from tests.storage.conftest import backend, race_backend
 
-__all__ = ["backend"]
+__all__ = ["backend", "race_backend"]

@@ -93,8 +93,9 @@ def test_failure_removes_the_record_so_the_retry_runs(backend: Backend) -> None:
 
 
 def test_concurrent_duplicates_run_once_and_the_others_are_told_to_retry(
-    backend: Backend,
+    race_backend: Backend,
 ) -> None:
+    backend = race_backend
     store = storage.blobs(backend.new_store())
     runs: list[int] = []
 

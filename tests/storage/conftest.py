@@ -14,12 +14,14 @@ from tests.storage.helpers import (
     apply_environment,
 )
 
-__all__ = ["backend", "queue_backend"]
+__all__ = ["backend", "queue_backend", "race_backend"]
 
 
-def _backend(name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+def _backend(
+    name: str, request: pytest.FixtureRequest, tmp_path: Path, moto: str = "moto_server"
+) -> Backend:
     if name == "s3":
-        return S3Backend(request.getfixturevalue("moto_server"))
+        return S3Backend(request.getfixturevalue(moto))
     if name == "azure":
         return AzureBackend(request.getfixturevalue("azurite"))
     return FileBackend(tmp_path)
@@ -38,6 +40,16 @@ def backend(
 ) -> Backend:
     """Each blob backend in turn, with the environment pointing its SDK at its server."""
     chosen = _backend(request.param, request, tmp_path)
+    apply_environment(monkeypatch, chosen)
+    return chosen
+
+
+@pytest.fixture(params=BLOB_BACKENDS)
+def race_backend(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Backend:
+    """:func:`backend` for races of conditional writes: S3 on a serial moto server."""
+    chosen = _backend(request.param, request, tmp_path, moto="serial_moto_server")
     apply_environment(monkeypatch, chosen)
     return chosen
 

@@ -135,7 +135,8 @@ def _race(attempt: Callable[[int], None], count: int = 16) -> list[int]:
     return winners
 
 
-def test_sixteen_threads_creating_one_key_one_wins(backend: Backend) -> None:
+def test_sixteen_threads_creating_one_key_one_wins(race_backend: Backend) -> None:
+    backend = race_backend
     store = storage.blobs(backend.new_store())
     for round_ in range(5):
         key = f"race-{round_}"
@@ -144,7 +145,8 @@ def test_sixteen_threads_creating_one_key_one_wins(backend: Backend) -> None:
         assert store.get(key) == f"writer {winners[0]}".encode()
 
 
-def test_sixteen_threads_swapping_one_version_one_wins(backend: Backend) -> None:
+def test_sixteen_threads_swapping_one_version_one_wins(race_backend: Backend) -> None:
+    backend = race_backend
     store = storage.blobs(backend.new_store())
     for round_ in range(5):
         etag = store.put("counter", f"round {round_}")
@@ -174,7 +176,8 @@ WORKER = textwrap.dedent(
 )
 
 
-def test_processes_creating_the_same_keys_one_wins_each(backend: Backend) -> None:
+def test_processes_creating_the_same_keys_one_wins_each(race_backend: Backend) -> None:
+    backend = race_backend
     url = backend.new_store()
     env = {**os.environ, **environment_for(backend), "PYTHONPATH": str(ROOT)}
     start, processes, keys = time.time() + 3.0, 4, 25
