@@ -12,8 +12,8 @@ from typing import Any
 
 import attrs
 
-from faaskit._routes import Http
-from faaskit._secret import Secret
+from faaskit import Secret
+from faaskit.adapter import Http
 from faaskit.deploy._config import Config, load_config
 from faaskit.deploy._model import App, Function, Settings, resource
 from faaskit.exceptions import ConfigurationError

@@ -36,7 +36,7 @@ from typing import Any
 
 import attrs
 
-from faaskit._secret import Secret, secret
+from faaskit import Secret, secret
 from faaskit.exceptions import ConfigurationError
 
 __all__ = ["FILE", "LOG_LEVELS", "PLANS", "ROLLOUTS", "Config", "Vpc", "load_config"]

@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 from types import ModuleType
 
-from faaskit._handler import Handler
+from faaskit import Handler
 from faaskit.deploy._model import App, Function
 from faaskit.deploy._package import (
     is_editable,

@@ -11,8 +11,7 @@ from typing import Any
 
 import attrs
 
-from faaskit._handler import Handler
-from faaskit._trigger import Trigger
+from faaskit import Handler, Trigger
 from faaskit.deploy._config import Config
 from faaskit.exceptions import ConfigurationError
 

@@ -8,9 +8,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from faaskit._cron import to_aws, to_ncrontab
-from faaskit._declarations import Blob, Events, Queue, Schedule, Stream, Topic
-from faaskit._routes import Http
+from faaskit.adapter import Blob, Events, Http, Queue, Schedule, Stream, Topic, to_aws, to_ncrontab
 from faaskit.deploy._checks import check_config, check_function, configure
 from faaskit.deploy._model import App, Function, Settings, logical_id, resource
 from faaskit.exceptions import ConfigurationError

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from faaskit._handler import Handler
+from faaskit import Handler
 from faaskit.exceptions import ConfigurationError
 
 __all__ = ["App", "ensure_adapters", "load_app", "split_target"]

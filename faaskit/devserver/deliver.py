@@ -14,8 +14,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from faaskit._handler import Handler
-from faaskit._message import Message
+from faaskit import Handler, Message
 from faaskit.exceptions import ConfigurationError
 from faaskit.testing import aws_bus, aws_events, azure_events
 from faaskit.testing.runner import azure_function, invoke

@@ -20,8 +20,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from faaskit._handler import Handler
-from faaskit._message import Message
+from faaskit import Handler, Message
 from faaskit.devserver.deliver import azure_binding, report_failure
 from faaskit.exceptions import ConfigurationError
 from faaskit.testing import aws_bus, aws_streams, azure_events

@@ -19,8 +19,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from faaskit._handler import Handler
-from faaskit._message import Message
+from faaskit import Handler, Message
 from faaskit.devserver.deliver_feeds import deliver_events, deliver_records
 from faaskit.devserver.patterns import matches
 from faaskit.devserver.pumps import Fanout, QueuePump

@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 
-from faaskit._routes import Http
+from faaskit.adapter import Http
 from faaskit.devserver.keys import LocalKeys
 from faaskit.exceptions import UnauthorizedError
 

@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 
-from faaskit._handler import Handler
-from faaskit._routes import Http
+from faaskit import Handler
+from faaskit.adapter import Http
 from faaskit.devserver.gate import Admission, Gate, Refusal
 from faaskit.devserver.identity import aws_identity, azure_headers
 from faaskit.testing._http_server import QuietHandler

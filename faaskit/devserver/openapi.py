@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from faaskit._routes import Http
+from faaskit.adapter import Http
 
 __all__ = ["document"]
 

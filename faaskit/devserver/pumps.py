@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from faaskit._handler import Handler
-from faaskit._message import Message
+from faaskit import Handler, Message
 from faaskit.devserver.deliver import deliver_messages
 
 __all__ = ["Fanout", "QueuePump", "readable"]

@@ -10,8 +10,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from faaskit._handler import Handler
-from faaskit._routes import Http
+from faaskit import Handler
+from faaskit.adapter import Http
 from faaskit.devserver.apps import App
 from faaskit.devserver.gate import Gate
 from faaskit.devserver.http import HttpBridge, Route, make_server

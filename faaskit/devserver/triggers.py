@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from faaskit._handler import Handler
+from faaskit import Handler
 from faaskit.devserver import feeds
 from faaskit.devserver.deliver import deliver_blob, deliver_tick
 from faaskit.devserver.local import LocalCloud

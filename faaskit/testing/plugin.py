@@ -138,7 +138,7 @@ def faaskit_server(tmp_path: Path) -> Iterator[Callable[..., Any]]:
     def start(app: Any, *, platform: str = "aws", **options: Any) -> DevServer:
         import types
 
-        from faaskit._handler import Handler
+        from faaskit import Handler
 
         if isinstance(app, types.ModuleType):
             handlers = tuple(
