@@ -47,6 +47,7 @@ TOOLS = [(name, path) for name, path in modules() if is_tooling(name)]
 KNOWN_PRIVATE = {
     "faaskit._context",  # local_context, for faaskit.testing.runner
     "faaskit._cron",  # Cron, Rate, parse, for the dev server's schedules
+    "faaskit._idempotency",  # record_folder, for the lifecycle rules of idempotency records
     "faaskit._logs",  # the JSON log format, for the CLI and capture_telemetry
     "faaskit._metrics",  # the metric buffers, for the CLI and capture_telemetry
     "faaskit.storage._file",  # the file:// blob store the dev server hosts
