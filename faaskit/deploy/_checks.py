@@ -83,6 +83,13 @@ def _azure(fn: Function, settings: Settings) -> Iterator[str]:
                 "limits without API Management); remove it, build with --target aws, or "
                 f'acknowledge it in {config.where}: [azure] unenforced = ["throttle"]'
             )
+        if trigger.caller_auth == "iam" and "iam" not in config.azure_unenforced:
+            yield (
+                "option auth='iam' (AWS IAM request signing) has no Azure Functions counterpart; "
+                "build it with --target aws, declare jwt auth, or acknowledge it in "
+                f'{config.where}: [azure] unenforced = ["iam"] (the route then answers 401 '
+                "unless App Service Authentication vouches for the caller)"
+            )
         if isinstance(trigger.cors, Mapping):
             for key in sorted(set(trigger.cors) - _AZURE_CORS):
                 yield (

@@ -56,7 +56,7 @@ ROLLOUTS: Mapping[str, str] = {
     "linear10-3m": "Linear10PercentEvery3Minutes",
     "linear10-10m": "Linear10PercentEvery10Minutes",
 }
-UNENFORCEABLE = ("throttle",)
+UNENFORCEABLE = ("iam", "throttle")
 _APP_NAME = re.compile(r"^[a-z][a-z0-9-]{0,23}$")
 _STAGE = re.compile(r"^[a-z][a-z0-9]{0,9}$")
 _AWS_ID = re.compile(r"^(?:subnet|sg)-(?:[0-9a-f]{8}|[0-9a-f]{17})$")

@@ -155,6 +155,10 @@ def shared(req, ctx):
 @faaskit.handler(env={"KEY": faaskit.secret("api-key")})
 def direct(event, ctx):
     return event
+
+@faaskit.handler(faaskit.http("GET", "/ops", auth="iam"))
+def signed(req, ctx):
+    return {}
 """
 
 
@@ -171,6 +175,7 @@ def test_azure_refuses_what_it_cannot_honour_all_at_once(tmp_path: Path) -> None
         "handler 'direct': env 'KEY' is a secret",
         "stage 'prod': rollout 'linear10-1m' needs a staging slot, which Azure plan 'flex'",
         "'limited'=50, 'shared'=None",
+        "handler 'signed': option auth='iam' (AWS IAM request signing) has no Azure Functions",
     ):
         assert needle in message, (needle, message)
     assert not (tmp_path / "out").exists()
@@ -185,8 +190,13 @@ def test_acknowledged_throttles_build_for_azure(tmp_path: Path) -> None:
     @faaskit.handler(faaskit.http("GET", "/a", throttle={"rate": 5}))
     def limited(req, ctx):
         return {}
+
+    @faaskit.handler(faaskit.http("GET", "/ops", auth="iam"))
+    def signed(req, ctx):
+        return {}
     """
-    toml = '[azure]\nunenforced = ["throttle"]\n[stages.prod.azure]\nplan = "consumption"\n' \
+    toml = '[azure]\nunenforced = ["iam", "throttle"]\n' \
+           '[stages.prod.azure]\nplan = "consumption"\n' \
            'vnet = { subnet = "/subscriptions/0/resourceGroups/g/providers/Microsoft.Network/' \
            'virtualNetworks/v/subnets/s" }\n'  # fmt: skip
     path = _app(tmp_path, app, toml)
