@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from faaskit._context import Context, cold, take_cold_start
+from faaskit._environ import env_reader
 from faaskit._fast import maker, writable
 from faaskit._http import InvalidBody
 from faaskit._lazy import Pending, deferrable
@@ -58,6 +59,7 @@ __all__ = [
     "ainvoke",
     "cold",
     "deferrable",
+    "env_reader",
     "error_response",
     "invoke",
     "loads",

@@ -8,12 +8,10 @@ https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
 from __future__ import annotations
 
 import os
-import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
-from faaskit.adapter import Context, Pending, cold, take_cold_start, writable
+from faaskit.adapter import Context, Pending, cold, env_reader, take_cold_start, writable
 
 __all__ = ["from_lambda"]
 
@@ -22,29 +20,7 @@ _environ = os.environ
 _TRACE = "_X_AMZN_TRACE_ID"
 
 
-def _trace_reader() -> Callable[[], str | None]:
-    """A reader of ``os.environ["_X_AMZN_TRACE_ID"]`` for every invocation.
-
-    ``os.environ`` encodes the key and decodes the value in Python on each read; on POSIX its
-    store of encoded bytes (which every change through ``os.environ`` updates) is read
-    directly, 0.1 us quicker. Anywhere else, the mapping itself.
-    """
-    store = getattr(_environ, "_data", None)
-    encode = getattr(_environ, "encodekey", None)
-    key: Any = encode(_TRACE) if encode is not None else None
-    if type(store) is not dict or type(key) is not bytes:
-        return lambda: _environ.get(_TRACE)
-    encoding = sys.getfilesystemencoding()
-    get = store.get
-
-    def read() -> str | None:
-        value = get(key)
-        return None if value is None else value.decode(encoding, "surrogateescape")
-
-    return read
-
-
-_trace_id = _trace_reader()
+_trace_id = env_reader(_TRACE, _environ)
 _monotonic = time.monotonic
 _new: Any = object.__new__
 _WritableContext = writable(Context)

@@ -10,11 +10,9 @@ Azure Functions gives no per-invocation deadline or memory size, so both stay No
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable
 from typing import Any
 
-from faaskit.adapter import Context, cold, take_cold_start, writable
+from faaskit.adapter import Context, cold, env_reader, take_cold_start, writable
 
 __all__ = ["from_azure"]
 
@@ -23,29 +21,7 @@ _new: Any = object.__new__
 _WritableContext = writable(Context)
 
 
-def _setting_reader(name: str) -> Callable[[], str | None]:
-    """A reader of ``os.environ[name]`` for every invocation (tests and hosts may change it).
-
-    On POSIX it reads ``os.environ``'s own store of encoded bytes, which every change through
-    ``os.environ`` updates, without encoding the key and decoding through the mapping's
-    Python methods on each read. Anywhere else, the mapping itself.
-    """
-    store = getattr(_environ, "_data", None)
-    encode = getattr(_environ, "encodekey", None)
-    key: Any = encode(name) if encode is not None else None
-    if type(store) is not dict or type(key) is not bytes:
-        return lambda: _environ.get(name)
-    encoding = sys.getfilesystemencoding()
-    get = store.get
-
-    def read() -> str | None:
-        value = get(key)
-        return None if value is None else value.decode(encoding, "surrogateescape")
-
-    return read
-
-
-_region = _setting_reader("REGION_NAME")
+_region = env_reader("REGION_NAME")
 
 
 def _trace_parent(azure_context: Any) -> str | None:

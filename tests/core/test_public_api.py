@@ -81,7 +81,8 @@ PUBLIC = {
     ),
     "faaskit.adapter": (
         "Adapter BatchEntry Blob Context CookieHeaders Cookies Decoder Events Http InvalidBody "
-        "Pending Queue Schedule Stream Topic Trigger ainvoke cold deferrable error_response "
+        "Pending Queue Schedule Stream Topic Trigger ainvoke cold deferrable env_reader "
+        "error_response "
         "invoke loads maker shown take_cold_start to_aws to_ncrontab to_response unsupported "
         "writable"
     ),
