@@ -37,6 +37,12 @@ def documents(
     ``properties`` (request id, trace id, ...) are added to each document's root unless a
     dimension or metric there has the same name.
     """
+    if not isinstance(entries, list):
+        entries = list(entries)
+    if 0 < len(entries) <= MAX_METRICS:
+        single = _single(namespace, entries, timestamp_ms, properties)
+        if single is not None:
+            return [single]
     groups: dict[tuple[tuple[str, str], ...], dict[str, tuple[str, int, list[float]]]] = {}
     crowded = False  # a metric with more than MAX_VALUES values
     for name, value, unit, resolution, dimensions in entries:
@@ -78,6 +84,30 @@ def documents(
     return out
 
 
+def _single(
+    namespace: str,
+    entries: list[Entry],
+    timestamp_ms: int,
+    properties: Mapping[str, Any] | None,
+) -> dict[str, Any] | None:
+    """The one document of the usual invocation (one dimension set, each metric once, no name
+    shared with the root), or None when ``entries`` need the general grouping.
+    """
+    dimensions = entries[0][4]
+    document = _document(namespace, dimensions, timestamp_ms, properties)
+    defined = document["_aws"]["CloudWatchMetrics"][0]["Metrics"]
+    for name, value, unit, resolution, these in entries:
+        if these != dimensions or name in document:
+            return None
+        defined.append(
+            {"Name": name, "Unit": unit}
+            if resolution == 60
+            else {"Name": name, "Unit": unit, "StorageResolution": resolution}
+        )
+        document[name] = value
+    return document
+
+
 def _whole(
     namespace: str,
     dimensions: tuple[tuple[str, str], ...],
@@ -115,10 +145,11 @@ def _document(
         "Metrics": [],
     }
     document: dict[str, Any] = {
-        "_aws": {"Timestamp": timestamp_ms, "CloudWatchMetrics": [directive]},
-        **dict(dimensions),
+        "_aws": {"Timestamp": timestamp_ms, "CloudWatchMetrics": [directive]}
     }
-    for key, value in (properties or {}).items():
-        if key not in document:
-            document[key] = value
+    document.update(dimensions)
+    if properties:
+        for key, value in properties.items():
+            if key not in document:
+                document[key] = value
     return document

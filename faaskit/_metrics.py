@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
 from faaskit._emf import MAX_DIMENSIONS, Entry, documents
+from faaskit._environ import env_reader
 from faaskit._finish import on_finish
 from faaskit.exceptions import MetricError
 
@@ -148,9 +148,12 @@ def metrics_for(ctx: Any) -> Metrics:
     return metrics
 
 
+_namespace_setting = env_reader("FAASKIT_METRICS_NAMESPACE")
+
+
 def namespace() -> str:
     """The metrics namespace: ``FAASKIT_METRICS_NAMESPACE``, else ``faaskit``."""
-    return os.environ.get("FAASKIT_METRICS_NAMESPACE") or DEFAULT_NAMESPACE
+    return _namespace_setting() or DEFAULT_NAMESPACE
 
 
 def emf_sink(ctx: Any, entries: list[Entry]) -> None:
@@ -166,7 +169,12 @@ def emf_sink(ctx: Any, entries: list[Entry]) -> None:
     if docs:
         # Written as print() would, without a flush: the Lambda runtime client's stdout is
         # unbuffered already.
-        sys.stdout.write("".join([_encode(doc) + "\n" for doc in docs]))
+        text = (
+            _encode(docs[0]) + "\n"
+            if len(docs) == 1
+            else "".join([_encode(doc) + "\n" for doc in docs])
+        )
+        sys.stdout.write(text)
 
 
 def log_sink(ctx: Any, entries: list[Entry]) -> None:

@@ -6,6 +6,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from faaskit._emf import MAX_METRICS, MAX_VALUES, documents
 from tests.core.emf import validate_emf
@@ -93,3 +95,28 @@ def test_the_schema_rejects_what_the_spec_forbids() -> None:
     doc["m"] = list(range(101))
     with pytest.raises(jsonschema.ValidationError):
         validate_emf(doc)
+
+
+_NAMES = st.sampled_from(["Orders", "Items", "request_id", "service", "Latency"])
+_DIMS = st.sampled_from([(("service", "orders"),), (("service", "billing"),), ()])
+_ENTRY = st.tuples(
+    _NAMES,
+    st.integers(0, 5),
+    st.sampled_from(["Count", "Milliseconds"]),
+    st.sampled_from([1, 60]),
+    _DIMS,
+)
+
+
+@given(st.lists(_ENTRY, max_size=8))
+def test_the_one_document_shortcut_equals_the_general_grouping(entries) -> None:
+    from unittest import mock
+
+    import faaskit._emf as emf
+
+    props = {"request_id": "r-1", "function_name": "f"}
+    fast = emf.documents("Ns", entries, timestamp_ms=5, properties=props)
+    with mock.patch.object(emf, "_single", lambda *args: None):
+        general = emf.documents("Ns", entries, timestamp_ms=5, properties=props)
+    assert fast == general
+    assert [list(doc) for doc in fast] == [list(doc) for doc in general]
