@@ -15,14 +15,13 @@ import json
 import logging
 import os
 import sys
-import timeit
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "adapters"), str(ROOT / "benchmarks")]
 
+from _compare import best_of_silent  # noqa: E402
 from _events import lambda_environment  # noqa: E402
 
 EXTRA = {"order_id": "o-1001", "amount": 12.5}
@@ -85,27 +84,17 @@ def main() -> None:
     args = parser.parse_args()
     lambda_environment()
     os.environ.setdefault("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
-    real_stdout = sys.stdout
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (the sink every contender writes to)
-    calls: dict[str, Callable[[], Any]] = {}
-    skipped: list[str] = []
-    for name, make in {
-        "faaskit ctx.log.info": faaskit_call,
-        "Powertools Logger.info": powertools_call,
-        "stdlib logging + JSON formatter": stdlib_call,
-    }.items():
-        try:
-            calls[name] = make()
-        except ImportError as exc:
-            skipped.append(f"{name} skipped ({exc})")
-    best = dict.fromkeys(calls, float("inf"))
-    for _ in range(args.repeat):
-        for name, call in calls.items():
-            elapsed = timeit.timeit(call, number=args.number)
-            best[name] = min(best[name], elapsed / args.number * 1e6)
-    sys.stdout.close()
-    sys.stdout = real_stdout
-    print(*skipped, sep="\n") if skipped else None
+    best, skipped = best_of_silent(
+        {
+            "faaskit ctx.log.info": faaskit_call,
+            "Powertools Logger.info": powertools_call,
+            "stdlib logging + JSON formatter": stdlib_call,
+        },
+        number=args.number,
+        repeat=args.repeat,
+    )
+    for line in skipped:
+        print(line)
     ours = best["faaskit ctx.log.info"]
     print(
         f"log call with two extra fields, best of {args.repeat} x {args.number} calls, "

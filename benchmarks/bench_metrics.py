@@ -13,14 +13,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import timeit
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "adapters"), str(ROOT / "benchmarks")]
 
+from _compare import best_of_silent  # noqa: E402
 from _events import lambda_environment  # noqa: E402
 
 
@@ -64,25 +63,14 @@ def main() -> None:
     args = parser.parse_args()
     lambda_environment()
     os.environ["FAASKIT_METRICS_NAMESPACE"] = "Shop"
-    real_stdout = sys.stdout
-    sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (the sink both contenders print to)
-    calls: dict[str, Callable[[], Any]] = {}
-    skipped: list[str] = []
-    for name, make in {
-        "faaskit ctx.metrics": faaskit_call,
-        "Powertools Metrics": powertools_call,
-    }.items():
-        try:
-            calls[name] = make()
-        except ImportError as exc:
-            skipped.append(f"{name} skipped ({exc})")
-    best = dict.fromkeys(calls, float("inf"))
-    for _ in range(args.repeat):
-        for name, call in calls.items():
-            elapsed = timeit.timeit(call, number=args.number)
-            best[name] = min(best[name], elapsed / args.number * 1e6)
-    sys.stdout.close()
-    sys.stdout = real_stdout
+    best, skipped = best_of_silent(
+        {
+            "faaskit ctx.metrics": faaskit_call,
+            "Powertools Metrics": powertools_call,
+        },
+        number=args.number,
+        repeat=args.repeat,
+    )
     for line in skipped:
         print(line)
     ours = best["faaskit ctx.metrics"]
