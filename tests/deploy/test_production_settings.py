@@ -219,3 +219,30 @@ def test_host_json_logs_the_functions_lines_at_the_stage_level(tmp_path: Path) -
     host = json.loads((tmp_path / "out" / "azure" / "host.json").read_text())
     assert host["logging"]["logLevel"]["Function"] == "Error"
     assert "Trace" in host["logging"]["applicationInsights"]["samplingSettings"]["excludedTypes"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "packages"),
+    [
+        ('reads=["s3://uploads"]', {"azure-storage-blob", "azure-identity"}),
+        ('writes=["sqs://orders"]', {"azure-storage-queue", "azure-identity"}),
+        ("", set()),
+    ],
+)
+def test_azure_storage_clients_get_the_identity_library_the_template_connects_with(
+    tmp_path: Path, declared: str, packages: set[str]
+) -> None:
+    app = f"""
+    import faaskit
+
+    @faaskit.handler(faaskit.http("GET", "/a"), {declared})
+    def read(req, ctx):
+        return {{}}
+    """
+    out = tmp_path / "out"
+    build(str(_app(tmp_path, app, "")), target="azure", out=out)
+    arm = (out / "azure" / "azuredeploy.json").read_text()
+    assert "AzureWebJobsStorage__accountName" in arm  # the identity-based connection
+    requirements = set((out / "azure" / "requirements.txt").read_text().split())
+    storage = {"azure-storage-blob", "azure-storage-queue", "azure-identity"}
+    assert requirements & storage == packages

@@ -178,6 +178,10 @@ def _requirements(app: App, project: Path | None = None) -> str:
         lines.append("azure-storage-blob")
     if "queue" in kinds:
         lines.append("azure-storage-queue")
+    if kinds & {"bucket", "queue"}:
+        # azuredeploy.json connects through the app's managed identity
+        # (AzureWebJobsStorage__accountName), which the storage clients sign in with.
+        lines.append("azure-identity")
     if checks_hashes(app.requirements):
         _require_hashed(lines, app.requirements)
         lines = []  # the app's own hashed lines provide them
