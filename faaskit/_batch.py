@@ -7,9 +7,9 @@ the first failure is raised after the rest have run (platforms that retry whole 
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from operator import length_hint
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol
 
 import attrs
 
@@ -20,12 +20,29 @@ from faaskit._stream import Record, RecordBatch
 from faaskit.exceptions import BatchFailedError, InvalidEventError, TriggerMismatchError
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from faaskit._handler import Handler
+    from faaskit._types import Result
+
+    FailedItem: TypeAlias = str | int | Message | Record
+    """How a batch handler names a failed item: its id, or the message or record itself."""
+
+    # A batch runs as a plan: a generator that yields each event to run (or the whole batch)
+    # and is sent back ``(result, exception)``, so the synchronous and the asynchronous drivers
+    # below share every rule and differ only in how they call the handler.
+    Outcome: TypeAlias = tuple[Result, BaseException | None]
+    Plan: TypeAlias = Generator[object, Outcome, "BatchResult"]
 
 __all__ = ["BatchEntry", "BatchResult", "arun_batch", "batch_plan", "run_batch"]
 
 
-def _ids(ids: Any) -> Sequence[Any]:
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def _ids(ids: str | Message | Record | Iterable[FailedItem]) -> Sequence[FailedItem]:
     """One failed id (or message, or record) given alone is that item, not its characters."""
     if isinstance(ids, str | Message | Record):
         return (ids,)
@@ -38,7 +55,7 @@ class BatchResult:
     sequence numbers) or as the :class:`Message` / :class:`Record` objects themselves.
     """
 
-    failed: Sequence[Any] = attrs.field(default=(), converter=_ids)
+    failed: Sequence[FailedItem] = attrs.field(default=(), converter=_ids)
 
 
 @attrs.frozen(kw_only=True)
@@ -53,16 +70,9 @@ class BatchEntry:
     """
 
     id: str
-    events: tuple[Any, ...] = ()
-    item: Any = None
+    events: tuple[object, ...] = ()
+    item: Message | Record | None = None
     error: InvalidEventError | None = None
-
-
-# A batch runs as a plan: a generator that yields each event to run (or the whole batch) and
-# is sent back ``(result, exception)``, so the synchronous and the asynchronous drivers below
-# share every rule and differ only in how they call the handler.
-Outcome = tuple[Any, BaseException | None]
-Plan = Generator[Any, Outcome, "BatchResult"]
 
 
 def run_batch(
@@ -76,7 +86,7 @@ def run_batch(
     if batch.entries or handler.is_async:
         return _run_plan(handler, batch, ctx, report)
     if type(batch) is RecordBatch:
-        items: Sequence[Any] = batch.records
+        items: Sequence[Message | Record] = batch.records
         kind, stream, ordered = "stream", True, True
     else:
         items = batch.messages  # type: ignore[union-attr]
@@ -110,14 +120,14 @@ def _run_plan(
 ) -> BatchResult:
     plan = batch_plan(handler, batch, ctx, report=report)
     call = handler.call if handler.is_async else handler.func
-    outcome: Any = None
     try:
+        event = next(plan)
         while True:
-            event = plan.send(outcome)
             try:
-                outcome = (call(event, ctx), None)
+                outcome: Outcome = (call(event, ctx), None)
             except Exception as exc:
                 outcome = (None, exc)
+            event = plan.send(outcome)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
 
@@ -127,14 +137,14 @@ async def arun_batch(
 ) -> BatchResult:
     """:func:`run_batch` on a running event loop."""
     plan = batch_plan(handler, batch, ctx, report=report)
-    outcome: Any = None
     try:
+        event = next(plan)
         while True:
-            event = plan.send(outcome)
             try:
-                outcome = (await handler.acall(event, ctx), None)
+                outcome: Outcome = (await handler.acall(event, ctx), None)
             except Exception as exc:
                 outcome = (None, exc)
+            event = plan.send(outcome)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
 
@@ -153,8 +163,8 @@ def batch_plan(
     """
     stream = isinstance(batch, RecordBatch)
     ordered = stream or bool(getattr(batch, "fifo", False))
-    items: Sequence[Any] = batch.records if stream else batch.messages  # type: ignore[union-attr]
-    entries: Sequence[Any] = batch.entries or [
+    items: Sequence[Message | Record] = batch.records if stream else batch.messages  # type: ignore[union-attr]
+    entries: Sequence[BatchEntry] = batch.entries or [
         BatchEntry(id=item.id, events=(item,), item=item) for item in items
     ]
     source = batch.source or type(batch).__name__
@@ -167,7 +177,7 @@ def batch_plan(
     failed: list[int] = []
     first: BaseException | None = None
     for index, entry in enumerate(entries):
-        error = entry.error
+        error: BaseException | None = entry.error
         for event in entry.events if error is None else ():
             if kind is not None and KINDS.get(type(event).__name__) != kind:
                 try:
@@ -215,11 +225,12 @@ def _whole(
     good = [i for i in range(stop) if entries[i].error is None]
     if len(good) != len(entries):
         kept = [entries[i] for i in good]
-        items = [e.item for e in kept]
         if isinstance(batch, RecordBatch):
-            batch = attrs.evolve(batch, records=items, entries=kept)
+            records = [e.item for e in kept if isinstance(e.item, Record)]
+            batch = attrs.evolve(batch, records=records, entries=kept)
         else:
-            batch = attrs.evolve(batch, messages=items, entries=kept)
+            messages = [e.item for e in kept if isinstance(e.item, Message)]
+            batch = attrs.evolve(batch, messages=messages, entries=kept)
     result, error = (yield batch) if good else (None, None)
     if error is not None:
         if not report:
@@ -252,7 +263,7 @@ def _whole(
     return _result(entries, indices, stream=stream, ordered=ordered)
 
 
-def _reported(result: Any) -> set[str] | str:
+def _reported(result: object) -> set[str] | str:
     """The ids a whole-batch handler's return value reports as failed, or why it is ambiguous.
 
     Taken: None (nothing failed), a :class:`BatchResult`, Lambda's own
@@ -262,7 +273,7 @@ def _reported(result: Any) -> set[str] | str:
     if result is None:
         return set()
     if isinstance(result, BatchResult):
-        items: Any = result.failed
+        items: Iterable[object] = result.failed
     elif isinstance(result, dict) and set(result) == {"batchItemFailures"}:
         listed = result["batchItemFailures"]
         if not isinstance(listed, list):
@@ -291,7 +302,7 @@ _NOTHING_FAILED = BatchResult()
 
 
 def _result(
-    entries: Sequence[Any], failed: Sequence[int], *, stream: bool, ordered: bool
+    entries: Sequence[_Identified], failed: Sequence[int], *, stream: bool, ordered: bool
 ) -> BatchResult:
     """The ids to report for the failed positions, as each kind of source expects them."""
     if not failed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time as _time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -12,8 +12,17 @@ from faaskit._lazy import deferrable
 
 if TYPE_CHECKING:
     import logging
+    from collections.abc import Callable
+    from typing import TypedDict
 
+    from faaskit._logs import InvocationLogger
     from faaskit._metrics import Metrics
+    from faaskit._types import Raw
+
+    class _Makers(TypedDict, total=False):
+        logger: Callable[[Context], InvocationLogger]
+        metrics: Callable[[Context], Metrics]
+
 
 __all__ = ["Context", "cold", "local_context", "take_cold_start"]
 
@@ -23,7 +32,7 @@ _WARMED = ("provisioned-concurrency", "snap-start")
 cold = [] if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") in _WARMED else [True]
 """Non-empty until the first invocation of this process took the cold start (a cheap test
 before calling :func:`take_cold_start`)."""
-_lazy: dict[str, Any] = {}
+_lazy: _Makers = {}
 
 
 def take_cold_start() -> bool:
@@ -57,7 +66,7 @@ class Context:
     logger: logging.Logger | logging.LoggerAdapter[logging.Logger] | None = attrs.field(
         default=None, eq=False, repr=False
     )
-    raw: Any = attrs.field(default=None, eq=False, repr=False)
+    raw: Raw = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def log(self) -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
@@ -76,7 +85,7 @@ class Context:
         made = make(self)
         made.owner = id(self)  # a copy made by attrs.evolve builds its own
         object.__setattr__(self, "logger", made)
-        return made  # type: ignore[no-any-return]
+        return made
 
     @property
     def metrics(self) -> Metrics:
@@ -87,7 +96,7 @@ class Context:
             from faaskit._metrics import metrics_for
 
             get = _lazy["metrics"] = metrics_for
-        return get(self)  # type: ignore[no-any-return]
+        return get(self)
 
     def remaining_ms(self) -> int | None:
         """Milliseconds left before the platform stops the invocation, or None if unlimited."""

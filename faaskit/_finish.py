@@ -12,7 +12,6 @@ concurrently on a thread pool, so there is no single "current" invocation.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 __all__ = ["finish", "on_finish", "pending"]
 
@@ -21,12 +20,12 @@ Finisher = Callable[[BaseException | None], None]
 pending: dict[int, list[Finisher]] = {}
 
 
-def on_finish(ctx: Any, callback: Finisher) -> None:
+def on_finish(ctx: object, callback: Finisher) -> None:
     """Run ``callback(error)`` once the invocation ``ctx`` belongs to is over."""
     pending.setdefault(id(ctx), []).append(callback)
 
 
-def finish(ctx: Any, error: BaseException | None = None) -> None:
+def finish(ctx: object, error: BaseException | None = None) -> None:
     """Run (and forget) the callbacks registered for ``ctx``, in registration order.
 
     Every callback runs even when an earlier one raises; the first such exception is raised

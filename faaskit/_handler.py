@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Generic, overload
+from typing import TYPE_CHECKING, Generic, overload
 
 from faaskit._context import Context
 from faaskit._trigger import Trigger
@@ -13,21 +13,23 @@ from faaskit.exceptions import ConfigurationError
 
 __all__ = ["Handler", "handler"]
 
-_native: list[Callable[[Handler[Any], Any, Any], Any]] = []
+_native: list[Callable[[Handler[Raw], Raw, Raw], Raw]] = []
 
 
 if TYPE_CHECKING:
     from typing_extensions import TypeVar
 
-    # ``Handler`` alone means ``Handler[Any]`` (a bare handler takes any event).
-    E = TypeVar("E", default=Any)
+    from faaskit._types import Raw, Result
+
+    # ``Handler`` alone means ``Handler[Raw]`` (a bare handler takes any event).
+    E = TypeVar("E", default=Raw)
 else:
     from typing import TypeVar
 
     E = TypeVar("E")
 """The event type a handler takes (``HttpRequest``, ``Message``, ...; ``Any`` when bare)."""
 
-HandlerFunction = Callable[[E, Context], Any]
+HandlerFunction = Callable[[E, Context], "Result"]
 """A handler body: ``(event, ctx) -> result`` (or a coroutine function returning it)."""
 
 
@@ -54,7 +56,7 @@ class Handler(Generic[E]):
         writes: Iterable[str] = (),
         memory: int | None = None,
         timeout: int | None = None,
-        env: Mapping[str, Any] | None = None,
+        env: Mapping[str, object] | None = None,
         concurrency: int | None = None,
     ) -> None:
         if not callable(func):
@@ -83,7 +85,7 @@ class Handler(Generic[E]):
         self.timeout = timeout
         # Environment values (str or ``faaskit.secret(...)``) and the most instances that may run
         # at once; both are checked by ``faaskit build``, which names the handler at fault.
-        self.env: Mapping[str, Any] = dict(env) if isinstance(env, Mapping) else (env or {})
+        self.env: Mapping[str, object] = dict(env) if isinstance(env, Mapping) else (env or {})
         self.concurrency = concurrency
         # A callable object whose ``__call__`` is ``async def`` is async too.
         self.is_async = inspect.iscoroutinefunction(func) or (
@@ -94,7 +96,7 @@ class Handler(Generic[E]):
     def __repr__(self) -> str:
         return f"<faaskit.Handler {self.name} trigger={self.trigger!r}>"
 
-    def __get__(self, instance: Any, owner: type | None = None) -> Handler[E]:
+    def __get__(self, instance: object, owner: type | None = None) -> Handler[E]:
         """A handler defined in a class, read from an instance, runs bound to it."""
         if instance is None:
             return self
@@ -105,7 +107,7 @@ class Handler(Generic[E]):
         bound.func = types.MethodType(self.func, instance)
         return bound
 
-    def __call__(self, event: Any, context: Any = None) -> Any:
+    def __call__(self, event: Raw, context: Raw = None) -> Result:
         """Lambda's call with a JSON event and its context, or a direct call with a portable
         event (and optionally a :class:`Context`): both run the core's one pipeline.
         """
@@ -119,7 +121,7 @@ class Handler(Generic[E]):
 
         return call(self, event, context if isinstance(context, Context) else None)
 
-    def call(self, event: E, ctx: Context) -> Any:
+    def call(self, event: E, ctx: Context) -> Result:
         """Run the function on one (portable or raw) event, awaiting it when it is async."""
         result = self.func(event, ctx)
         if self.is_async:
@@ -128,11 +130,11 @@ class Handler(Generic[E]):
             return run_coroutine(result)
         return result
 
-    async def acall(self, event: E, ctx: Context) -> Any:
+    async def acall(self, event: E, ctx: Context) -> Result:
         """Run the function from async code."""
         result = self.func(event, ctx)
         if self.is_async:
-            awaitable: Awaitable[Any] = result
+            awaitable: Awaitable[Result] = result
             return await awaitable
         return result
 
@@ -153,7 +155,7 @@ def handler(
     writes: Iterable[str] = (),
     memory: int | None = None,
     timeout: int | None = None,
-    env: Mapping[str, Any] | None = None,
+    env: Mapping[str, object] | None = None,
     concurrency: int | None = None,
 ) -> Callable[[HandlerFunction[E]], Handler[E]]: ...
 
@@ -167,7 +169,7 @@ def handler(
     writes: Iterable[str] = (),
     memory: int | None = None,
     timeout: int | None = None,
-    env: Mapping[str, Any] | None = None,
+    env: Mapping[str, object] | None = None,
     concurrency: int | None = None,
 ) -> Handler[E] | Callable[[HandlerFunction[E]], Handler[E]]:
     """Make a portable handler: ``@faaskit.handler`` or ``@faaskit.handler(faaskit.http(...))``.

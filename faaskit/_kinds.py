@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from faaskit.exceptions import TriggerMismatchError
 
@@ -23,13 +23,13 @@ KINDS = {
 }
 
 
-def kind_of(event: Any) -> str:
+def kind_of(event: object) -> str:
     if type(event).__module__.startswith("faaskit."):
         return KINDS.get(type(event).__name__, "unknown")
     return "unknown"
 
 
-def check_kind(handler: Handler, event: Any, source: str) -> None:
+def check_kind(handler: Handler, event: object, source: str) -> None:
     """Refuse an event whose kind is not the one the handler's trigger declares."""
     trigger = handler.trigger
     if trigger is None:

@@ -30,7 +30,22 @@ import os
 import sys
 import time
 import traceback
-from typing import Any
+from collections.abc import Mapping, MutableMapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import TypeAlias
+
+    from faaskit._context import Context
+
+    _ExcInfo: TypeAlias = (
+        bool
+        | BaseException
+        | tuple[type[BaseException], BaseException, TracebackType | None]
+        | tuple[None, None, None]
+        | None
+    )
 
 __all__ = ["InvocationLogger", "JsonFormatter", "configure", "invocation_logger", "render"]
 
@@ -48,7 +63,7 @@ _islice = itertools.islice
 _encode = json.JSONEncoder(ensure_ascii=False, default=str, separators=(",", ":")).encode
 _LOGGING_SOURCE = logging.__file__
 _configured = [False]
-_second: list[Any] = [None, ""]
+_second: list[int | str | None] = [None, ""]
 
 
 def _timestamp(created: float) -> str:
@@ -60,12 +75,12 @@ def _timestamp(created: float) -> str:
     return f"{_second[1]}.{int((created - second) * 1000):03d}Z"
 
 
-def fields(record: logging.LogRecord) -> dict[str, Any]:
+def fields(record: logging.LogRecord) -> dict[str, object]:
     """The structured fields of ``record``: the fixed ones, then every ``extra=`` field.
 
     An ``extra=`` field named like a fixed one is kept as ``extra.<name>``, never dropped.
     """
-    out: dict[str, Any] = {
+    out: dict[str, object] = {
         "timestamp": _timestamp(record.created),
         "level": record.levelname,
         "message": record.getMessage(),
@@ -163,24 +178,29 @@ class InvocationLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
     Fields given with ``extra=`` are kept beside them; the invocation's own fields win.
     """
 
-    def __init__(self, logger: logging.Logger, extra: dict[str, Any], *, as_json: bool) -> None:
+    def __init__(self, logger: logging.Logger, extra: dict[str, object], *, as_json: bool) -> None:
         super().__init__(logger, extra)
         self.as_json = as_json
         self.owner = 0
 
-    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
-        kwargs["extra"] = {**(kwargs.get("extra") or {}), **(self.extra or {})}
+    def process(
+        self, msg: object, kwargs: MutableMapping[str, object]
+    ) -> tuple[object, MutableMapping[str, object]]:
+        extra = kwargs.get("extra") or {}
+        if not isinstance(extra, Mapping):
+            raise TypeError(f"extra= must be a mapping of fields, got {extra!r}")
+        kwargs["extra"] = {**extra, **(self.extra or {})}
         return msg, kwargs
 
     def log(  # type: ignore[override]
         self,
         level: int,
-        msg: Any,
-        *args: Any,
-        exc_info: Any = None,
+        msg: object,
+        *args: object,
+        exc_info: _ExcInfo = None,
         stack_info: bool = False,
         stacklevel: int = 1,
-        extra: Any = None,
+        extra: Mapping[str, object] | None = None,
     ) -> None:
         """Log ``msg % args`` at ``level`` with the invocation's fields."""
         logger = self.logger
@@ -218,7 +238,7 @@ class InvocationLogger(logging.LoggerAdapter):  # type: ignore[type-arg]
         logger.handle(record)
 
 
-def invocation_logger(ctx: Any) -> InvocationLogger:
+def invocation_logger(ctx: Context) -> InvocationLogger:
     """The logger for the invocation ``ctx``: ``faaskit.<function>`` with its fields."""
     configure()
     extra = {

@@ -22,12 +22,15 @@ import math
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from faaskit._emf import MAX_DIMENSIONS, Entry, documents
 from faaskit._environ import env_reader
 from faaskit._finish import on_finish
 from faaskit.exceptions import MetricError
+
+if TYPE_CHECKING:
+    from faaskit._context import Context
 
 __all__ = ["UNITS", "Metrics", "metrics_for", "observers", "sinks"]
 
@@ -42,7 +45,7 @@ UNITS = frozenset(
 )
 DEFAULT_NAMESPACE = "faaskit"
 
-Sink = Callable[[Any, list[Entry]], None]
+Sink = Callable[["Context", list[Entry]], None]
 # Platform name -> sink; ``faaskit serve`` replaces "local". Observers (faaskit.testing) see
 # every flush before the sink.
 sinks: dict[str, Sink] = {}
@@ -57,7 +60,7 @@ class Metrics:
 
     __slots__ = ("_ctx", "entries")
 
-    def __init__(self, ctx: Any) -> None:
+    def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
         self.entries: list[Entry] = []
 
@@ -104,7 +107,9 @@ class Metrics:
         else:
             self.entries.append((name, value, unit, 1 if high_resolution else 60, ()))
 
-    def _invalid(self, name: Any, value: Any, unit: Any, dimensions: dict[str, Any]) -> MetricError:
+    def _invalid(
+        self, name: str, value: float, unit: str, dimensions: dict[str, str]
+    ) -> MetricError:
         where = f"metric {name!r} of handler {self._ctx.function_name!r}"
         if not isinstance(name, str) or not 0 < len(name) <= 255 or name == "_aws":
             return MetricError(f"{where}: the name must be 1 to 255 characters (not '_aws')")
@@ -137,7 +142,7 @@ class Metrics:
         sink(ctx, entries)
 
 
-def metrics_for(ctx: Any) -> Metrics:
+def metrics_for(ctx: Context) -> Metrics:
     """The :class:`Metrics` of the invocation ``ctx`` (created, and its flush registered,
     on first use).
     """
@@ -156,7 +161,7 @@ def namespace() -> str:
     return _namespace_setting() or DEFAULT_NAMESPACE
 
 
-def emf_sink(ctx: Any, entries: list[Entry]) -> None:
+def emf_sink(ctx: Context, entries: list[Entry]) -> None:
     """Print the EMF documents of ``entries`` (and ``ColdStart``), one line each, to stdout."""
     now = int(time.time() * 1000)
     properties = {"request_id": ctx.request_id, "function_name": ctx.function_name}
@@ -177,7 +182,7 @@ def emf_sink(ctx: Any, entries: list[Entry]) -> None:
         sys.stdout.write(text)
 
 
-def log_sink(ctx: Any, entries: list[Entry]) -> None:
+def log_sink(ctx: Context, entries: list[Entry]) -> None:
     """One structured ``ctx.log`` line per metric: ``message`` is ``"metric"``."""
     log = ctx.log
     for name, value, unit, resolution, dimensions in entries:
@@ -187,7 +192,7 @@ def log_sink(ctx: Any, entries: list[Entry]) -> None:
         log.info("metric", extra=fields)
 
 
-def azure_sink(ctx: Any, entries: list[Entry]) -> None:
+def azure_sink(ctx: Context, entries: list[Entry]) -> None:
     """An OpenTelemetry meter when one is configured, else :func:`log_sink`."""
     from faaskit._otel import record_metrics
 

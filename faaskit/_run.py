@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -26,14 +26,31 @@ from faaskit.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from typing import Protocol
+
+    from faaskit._batch import BatchResult
     from faaskit._handler import Handler
+    from faaskit._message import MessageBatch
+    from faaskit._stream import RecordBatch
+    from faaskit._types import Raw, Result
+
+    class _RunBatch(Protocol):
+        def __call__(
+            self,
+            handler: Handler,
+            batch: MessageBatch | RecordBatch,
+            ctx: Context,
+            *,
+            report: bool,
+        ) -> BatchResult: ...
+
 
 __all__ = ["arun", "arun_http", "error_response", "run", "run_http"]
 
 
 def error_response(exc: HTTPError) -> Response:
     """The response an :class:`HTTPError` stands for."""
-    body: dict[str, Any] = {"message": exc.message}
+    body: dict[str, object] = {"message": exc.message}
     if isinstance(exc, RequestValidationError):
         body["errors"] = [{"field": e.field, "message": e.message} for e in exc.errors]
     return Response.json(body, status=exc.status, headers=exc.headers)
@@ -138,10 +155,10 @@ def _routed(trigger: Http, request: HttpRequest) -> HttpRequest:
 _BATCHES = frozenset({"MessageBatch", "RecordBatch"})
 _modules = sys.modules
 _OTEL = "opentelemetry.trace"
-_run_batch: list[Any] = []
+_run_batch: list[_RunBatch] = []
 
 
-def _traced(ctx: Context, event: Any) -> None:
+def _traced(ctx: Context, event: object) -> None:
     """Start the invocation's OpenTelemetry span (:mod:`faaskit._spans`); only called once
     OpenTelemetry's trace API is imported, which is what configuring a tracer provider takes.
     """
@@ -150,7 +167,7 @@ def _traced(ctx: Context, event: Any) -> None:
     start(ctx, event)
 
 
-def run(handler: Handler, event: Any, ctx: Context, *, source: str, report: bool = True) -> Any:
+def run(handler: Handler, event: Raw, ctx: Context, *, source: str, report: bool = True) -> Result:
     """Run ``handler`` on a decoded portable ``event`` with the shared semantics."""
     if _OTEL in _modules:
         _traced(ctx, event)
@@ -172,8 +189,8 @@ def run(handler: Handler, event: Any, ctx: Context, *, source: str, report: bool
 
 
 async def arun(
-    handler: Handler, event: Any, ctx: Context, *, source: str, report: bool = True
-) -> Any:
+    handler: Handler, event: Raw, ctx: Context, *, source: str, report: bool = True
+) -> Result:
     """:func:`run` on a running event loop (an async handler on Azure)."""
     if _OTEL in _modules:
         _traced(ctx, event)
@@ -191,7 +208,7 @@ async def arun(
     return await handler.acall(_declared(handler, event), ctx)
 
 
-def _declared(handler: Handler, event: Any) -> Any:
+def _declared(handler: Handler, event: Raw) -> Raw:
     """A schedule tick names the handler's declared expression on every cloud (AWS events
     carry only the rule's name, Azure timer payloads nothing); other events pass unchanged.
     """

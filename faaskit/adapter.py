@@ -19,7 +19,7 @@ families need load on first use, so an HTTP function imports none of them.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from faaskit._context import Context, cold, take_cold_start
 from faaskit._environ import env_reader
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from faaskit._repr import shown
     from faaskit._routes import Http
     from faaskit._trigger import Trigger
+    from faaskit._types import Raw, Result
 
 __all__ = [
     "Adapter",
@@ -80,17 +81,17 @@ class Decoder(Protocol):
     source: str
     """The short name of the source, used in errors and logs (``"sqs"``, ``"apigw-v2"``)."""
 
-    def recognise(self, raw: Any) -> bool:
+    def recognise(self, raw: Raw) -> bool:
         """Whether ``raw`` has this decoder's shape (cheap; never raises)."""
         ...
 
-    def decode(self, raw: Any, ctx: Context) -> Any:
+    def decode(self, raw: Raw, ctx: Context) -> object:
         """The portable event (or batch) for ``raw``; raises a typed error naming the field
         at fault when ``raw`` is malformed (an ``HTTPError`` becomes that response).
         """
         ...
 
-    def encode(self, result: Any, raw: Any) -> Any:
+    def encode(self, result: Result, raw: Raw) -> Raw:
         """The native response for the handler's result (an HTTP result is a ``Response``)."""
         ...
 
@@ -106,17 +107,17 @@ class Adapter(Protocol):
     than raised so that the platform retries the delivery.
     """
 
-    def context(self, native: Any, function_name: str) -> Context:
+    def context(self, native: Raw, function_name: str) -> Context:
         """The portable context for the platform's own (never None) context object."""
         ...
 
-    def decoder(self, raw: Any) -> Decoder:
+    def decoder(self, raw: Raw) -> Decoder:
         """The built-in decoder for ``raw``; raises ``UnsupportedEventError`` (see
         :func:`unsupported`) when no decoder recognises it.
         """
         ...
 
-    def raw_result(self, result: Any, raw: Any, decoder: Decoder | None) -> Any:
+    def raw_result(self, result: Result, raw: Raw, decoder: Decoder | None) -> Raw:
         """What the platform gets from a ``raw=True`` handler that returned ``result``."""
         ...
 
@@ -142,7 +143,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'faaskit.adapter' has no attribute {name!r}")

@@ -147,7 +147,9 @@ def _from_envelope(
 def failures(result: Any) -> dict[str, list[dict[str, str]]]:
     """The partial batch response for a :class:`BatchResult`."""
     failed = result.failed if isinstance(result, BatchResult) else ()
-    return {"batchItemFailures": [{"itemIdentifier": item} for item in failed] if failed else []}
+    return {
+        "batchItemFailures": [{"itemIdentifier": str(item)} for item in failed] if failed else []
+    }
 
 
 class Sqs:

@@ -131,7 +131,7 @@ def raise_failures(result: Any, source: str) -> None:
     from faaskit import BatchResult
 
     if isinstance(result, BatchResult) and result.failed:
-        failed = tuple(result.failed)
+        failed = tuple(map(str, result.failed))
         raise BatchFailedError(
             f"{source}: the handler reported {len(failed)} failed item(s) "
             f"({', '.join(failed[:10])}); failing the invocation so the delivery is retried",
