@@ -2,8 +2,11 @@
 
 AWS: ``sam deploy``. Azure: ``az deployment group create`` with ``azuredeploy.json`` (the
 infrastructure), then ``func azure functionapp publish`` (the code; into the staging slot for
-a gradual rollout, with the swap command printed). A tool that is missing gets its exact
-commands printed and the exit status 2: nothing deployed is never a success.
+a gradual rollout, with the swap command printed), then, when the app has Event Grid driven
+handlers, the same deployment again with ``subscribeEvents=true`` (a subscription is validated
+against its endpoint, which exists once the code is published; after a slot publish, it is
+printed to run after the swap). A tool that is missing gets its exact commands printed and
+the exit status 2: nothing deployed is never a success.
 """
 
 from __future__ import annotations
@@ -48,18 +51,32 @@ def commands(args: argparse.Namespace, out: Path) -> list[tuple[str, list[str], 
             publish += ["--slot", "staging"]
         found.append(("azure", infra, out / "azure"))
         found.append(("azure", publish, out / "azure"))
+        if _subscribes(out) and not _slot(out):
+            found.append(("azure", _subscribe(infra), out / "azure"))
     return found
+
+
+def _subscribe(infra: list[str]) -> list[str]:
+    return [*infra, "subscribeEvents=true"]  # one more value of --parameters
+
+
+def _template(out: Path) -> dict[str, Any]:
+    import json
+
+    path = out / "azure" / "azuredeploy.json"
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return loaded
 
 
 def _slot(out: Path) -> bool:
     """Whether the built ARM template has a staging slot (a gradual rollout)."""
-    import json
-
-    path = out / "azure" / "azuredeploy.json"
-    if not path.is_file():
-        return False
-    resources = json.loads(path.read_text(encoding="utf-8"))["resources"]
+    resources = _template(out).get("resources", [])
     return any(r["type"] == "Microsoft.Web/sites/slots" for r in resources)
+
+
+def _subscribes(out: Path) -> bool:
+    """Whether the built ARM template has Event Grid subscriptions to create after publish."""
+    return "subscribeEvents" in _template(out).get("parameters", {})
 
 
 def _default_name(app: str, stage: str | None = None) -> str:
@@ -79,6 +96,16 @@ def _note_parameters(args: argparse.Namespace, app: Any, settings: Any) -> None:
     if missing:
         wanted = " ".join(f"--parameter {name}=..." for name in missing)
         print(f"aws: the template needs values for {', '.join(missing)}: add {wanted}")
+
+
+def _note_azure_parameters(args: argparse.Namespace, out: Path) -> None:
+    """Say which ``azuredeploy.json`` parameters (eventSourceId, ...) still need a value."""
+    given = {item.split("=", 1)[0] for item in args.azure_parameter}
+    wanted = _template(out).get("parameters", {})
+    missing = [n for n, spec in wanted.items() if "defaultValue" not in spec and n not in given]
+    if missing:
+        values = " ".join(f"--azure-parameter {name}=..." for name in missing)
+        print(f"azure: the template needs values for {', '.join(missing)}: add {values}")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -115,6 +142,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     if args.target != "azure":
         _note_parameters(args, app, settings)
+    if args.target != "aws":
+        _note_azure_parameters(args, out)
     code = 0
     failed: set[str] = set()
     for target, argv, folder in commands(args, out):
@@ -145,19 +174,13 @@ def run(args: argparse.Namespace) -> int:
             + swap_command(args.function_app or "<function-app-name>",
                            args.resource_group or "<resource-group>")
         )  # fmt: skip
-    grid = out / "azure" / "eventgrid.json"
-    if args.target != "aws" and grid.is_file():
-        import json
-
-        names = [n for n in json.loads(grid.read_text(encoding="utf-8"))["parameters"]]
-        values = " ".join(
-            f"{n}={args.function_app or '<function-app-name>'}" if n == "functionAppName"
-            else f"{n}=<resource-id>" for n in names
-        )  # fmt: skip
+    if args.target != "aws" and _slot(out) and _subscribes(out):
+        infra = next(argv for target, argv, _ in commands(args, out) if argv[0] == "az")
         print(
-            "azure: then subscribe the Event Grid functions:\n  "
-            f"cd {shlex.quote(str(grid.parent))} && az deployment group create --resource-group "
-            f"{args.resource_group or '<resource-group>'} --template-file eventgrid.json "
-            f"--parameters {values}"
+            "azure: after the swap, subscribe the Event Grid functions:\n  "
+            f"cd {shlex.quote(str(out / 'azure'))} && {shlex.join(_subscribe(infra))}"
         )
+    elif args.target != "aws" and _subscribes(out):
+        print("azure: the Event Grid subscriptions are created by the last deployment "
+              "(subscribeEvents=true), once the code is published")  # fmt: skip
     return code

@@ -3,6 +3,11 @@ resolve: every ``resourceId()``/``reference()``/``listKeys()`` names a resource 
 (or an allowed existing one), every ``parameters()``/``variables()`` is declared, ``dependsOn``
 is acyclic, and role assignments name real built-in roles.
 
+What only the published code creates (a function, the host's keys) may be named only by a
+resource conditioned on ``subscribeEvents``, and read with ``listKeys()``/``reference()`` only
+inside ``if(parameters('subscribeEvents'), ...)``: ARM evaluates list functions even for a
+resource whose condition is false.
+
 Template functions: https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions
 """
 
@@ -31,6 +36,9 @@ BUILT_IN_ROLES = {
 }
 # Existing resources a template may point at without declaring them.
 EXTERNAL = ("Microsoft.KeyVault/vaults/secrets", "Microsoft.Authorization/roleDefinitions")
+# Children of the Function App that exist once the code is published (not template resources).
+PUBLISHED = ("Microsoft.Web/sites/functions", "Microsoft.Web/sites/host")
+GUARD = "subscribeEvents"
 _TOKEN = re.compile(r"\s*(?:('(?:[^']|'')*')|(\d+)|([A-Za-z_][A-Za-z0-9_]*)|(.))")
 
 
@@ -58,6 +66,8 @@ class Evaluator:
         self.template = template
         self.problems: list[str] = []
         self.roles: list[str] = []
+        self._conditioned = 0  # inside a resource conditioned on subscribeEvents
+        self._if_guard = 0  # inside the true branch of if(parameters('subscribeEvents'), ...)
         self.declared: set[tuple[str, str]] = set()
         self.declared = {(r["type"], str(self.value(r["name"]))) for r in template["resources"]}
         self.problems.clear()  # names were evaluated before the resources were known
@@ -78,6 +88,8 @@ class Evaluator:
             value: Any = text
         elif kind == "num":
             value = int(text)
+        elif text == "if":
+            value, pos = self._if(tokens, pos)
         else:
             assert tokens[pos] == ("op", "("), (text, tokens)
             args, pos = self._args(tokens, pos + 1)
@@ -99,9 +111,26 @@ class Evaluator:
                 pos += 1
         return args, pos + 1
 
+    def _if(self, tokens: list[tuple[str, str]], pos: int) -> tuple[Any, int]:
+        assert tokens[pos] == ("op", "(")
+        condition, pos = self._expr(tokens, pos + 1)
+        guard = condition == f"<param {GUARD}>"
+        self._if_guard += guard
+        when, pos = self._expr(tokens, pos + 1)
+        self._if_guard -= guard
+        otherwise, pos = self._expr(tokens, pos + 1)
+        assert tokens[pos] == ("op", ")")
+        return Opaque(f"if({condition}, {when}, {otherwise})"), pos + 1
+
     def _rid(self, rtype: str, names: list[Any]) -> str:
         name = "/".join(str(n) for n in names)
-        if (rtype, name) not in self.declared and not rtype.startswith(EXTERNAL):
+        if rtype in PUBLISHED:
+            site = ("Microsoft.Web/sites", str(names[0]))
+            if site not in self.declared:
+                self.problems.append(f"resourceId({rtype}, {name}): no such Function App")
+            if not (self._conditioned or self._if_guard):
+                self.problems.append(f"{rtype} {name} named outside a {GUARD} condition")
+        elif (rtype, name) not in self.declared and not rtype.startswith(EXTERNAL):
             self.problems.append(f"resourceId({rtype}, {name}) names no resource")
         return f"rid:{rtype}:{name}"
 
@@ -125,6 +154,8 @@ class Evaluator:
         if name in ("reference", "listKeys"):
             if not str(args[0]).startswith("rid:"):
                 self.problems.append(f"{name}() of {args[0]!r}, not a resource id")
+            elif str(args[0]).split(":")[1] in PUBLISHED and not self._if_guard:
+                self.problems.append(f"{name}() of {args[0]} outside if({GUARD}, ...)")
             return Opaque(f"<{name}>")
         if name == "format":
             return re.sub(r"\{(\d+)\}", lambda m: str(args[int(m.group(1)) + 1]), args[0])
@@ -144,8 +175,11 @@ class Evaluator:
     def walk(self, node: Any) -> None:
         """Evaluate every expression under ``node``."""
         if isinstance(node, dict):
+            guard = "type" in node and node.get("condition") == f"[parameters('{GUARD}')]"
+            self._conditioned += guard
             for item in node.values():
                 self.walk(item)
+            self._conditioned -= guard
         elif isinstance(node, list):
             for item in node:
                 self.walk(item)

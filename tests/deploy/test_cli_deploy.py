@@ -127,17 +127,41 @@ def test_missing_template_parameters_are_named(tmp_path: Path) -> None:
     assert "CustomersTableStreamArn=arn:aws:dynamodb:x" in given.stdout
 
 
-def test_event_grid_subscriptions_are_part_of_the_azure_instructions(tmp_path: Path) -> None:
+def test_event_grid_subscriptions_are_created_by_a_second_deployment_after_publish(
+    tmp_path: Path,
+) -> None:
     from tests.deploy.helpers import ALL_TRIGGERS
 
+    bin_dir, log = _fake_tools(tmp_path)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     done = run_cli(
-        "deploy", str(ALL_TRIGGERS), "--target", "azure", "--dry-run", "--function-app", "fn",
-        cwd=tmp_path,
+        "deploy", str(ALL_TRIGGERS), "--target", "azure", "--function-app", "fn",
+        "--resource-group", "rg", "--azure-parameter", "cosmosAccountName=db", cwd=tmp_path,
+        env=env,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "az deployment group create" in done.stdout
-    assert "--template-file eventgrid.json" in done.stdout
-    assert "functionAppName=fn" in done.stdout
+    assert "needs values for eventSourceId" in done.stdout
+    calls = [c["argv"] for c in map(json.loads, log.read_text().splitlines())]
+    assert [Path(c[0]).name for c in calls] == ["az", "func", "az"]
+    infra, publish, subscribe = calls
+    assert "subscribeEvents=true" not in infra  # the template's default: false
+    assert publish[1:4] == ["azure", "functionapp", "publish"]
+    assert subscribe == [*infra, "subscribeEvents=true"]
+    assert subscribe.index("subscribeEvents=true") > subscribe.index("--parameters")
+    assert not (tmp_path / "out" / "azure" / "eventgrid.json").exists()
+
+
+def test_without_event_grid_handlers_there_is_no_second_deployment(tmp_path: Path) -> None:
+    bin_dir, log = _fake_tools(tmp_path)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = run_cli(
+        "deploy", str(HELLO), "--target", "azure", "--function-app", "fn", "--resource-group",
+        "rg", cwd=tmp_path, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    calls = [c["argv"] for c in map(json.loads, log.read_text().splitlines())]
+    assert [Path(c[0]).name for c in calls] == ["az", "func"]
+    assert "subscribeEvents" not in done.stdout
 
 
 def test_a_failing_step_stops_its_cloud_and_fails_the_command(tmp_path: Path) -> None:
@@ -162,6 +186,9 @@ def test_a_gradual_rollout_publishes_to_the_slot_and_prints_the_swap(tmp_path: P
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "publish fn --python --slot staging" in done.stdout
-    assert "az functionapp deployment slot swap --resource-group rg --name fn --slot staging" in (
-        done.stdout
-    )
+    swap = "az functionapp deployment slot swap --resource-group rg --name fn --slot staging"
+    assert swap in done.stdout
+    # the subscriptions point at production's functions: only after the swap
+    after = done.stdout.split(swap, 1)[1]
+    assert "after the swap, subscribe" in after and "subscribeEvents=true" in after
+    assert "subscribeEvents=true" not in done.stdout.split(swap, 1)[0]

@@ -35,8 +35,6 @@ from faaskit.deploy._package import (
 from faaskit.exceptions import ConfigurationError
 from faaskit_azure.deploy._arm import FILE as ARM_FILE
 from faaskit_azure.deploy._azuredeploy import template as arm_template
-from faaskit_azure.deploy._eventgrid import FILE as GRID_FILE
-from faaskit_azure.deploy._eventgrid import subscriptions
 from faaskit_azure.deploy._idempotency import FILE as RECORDS_FILE
 from faaskit_azure.deploy._idempotency import idempotency_template
 from faaskit_azure.deploy._publish import publish_settings
@@ -53,7 +51,7 @@ _DEFAULT_CONNECTIONS = {
 }
 _FUNCIGNORE = (
     ".git*", ".vscode", ".venv", "__pycache__", "*.pyc", "local.settings.json", "test", "tests",
-    GRID_FILE, ARM_FILE,
+    ARM_FILE,
 )  # fmt: skip
 # Python logging level -> host.json log level (ILogger categories).
 _HOST_LEVELS = {"DEBUG": "Debug", "INFO": "Information", "WARNING": "Warning", "ERROR": "Error"}
@@ -283,9 +281,6 @@ def build(app: App, settings: Settings, out: Path, *, workdir: Path,
         ".funcignore": "\n".join(_FUNCIGNORE) + "\n",
     }
     texts[ARM_FILE] = dump_json(arm_template(app, settings))
-    grid = subscriptions(app, settings)
-    if grid is not None:
-        texts[GRID_FILE] = dump_json(grid)
     records = idempotency_template(record_stores(app))
     if records is not None:
         texts[RECORDS_FILE] = dump_json(records)

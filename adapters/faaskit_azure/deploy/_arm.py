@@ -4,13 +4,12 @@ It holds the Function App (system-assigned identity, identity-based connections)
 (Flex Consumption by default; Premium or Consumption), its storage account with every declared
 container and queue, Application Insights on a Log Analytics workspace, the Service Bus
 namespace with its queues, topics and subscriptions, the Event Hubs namespace with its hubs,
-the Cosmos DB lease containers, the Event Grid system topic for Event Grid driven blob
-triggers, app settings (environment, Key Vault references, ``FAASKIT_*``), CORS, App Service
+the Cosmos DB lease containers, the Event Grid system topic and subscriptions (see
+``_eventgrid``), app settings (environment, Key Vault references, ``FAASKIT_*``), CORS, App Service
 Authentication for ``jwt`` routes, VNet integration, a staging slot for gradual rollouts (its
 non-HTTP functions disabled by sticky settings) and one role assignment per declared use.
 Resources in each deployment are named from ``uniqueString(resourceGroup().id, app-stage)``, so
-two stages never share one. Event Grid subscriptions stay in ``eventgrid.json``: their webhook
-handshake needs the published code.
+two stages never share one.
 
 ARM template reference: https://learn.microsoft.com/azure/templates/
 Flex Consumption: https://learn.microsoft.com/azure/azure-functions/flex-consumption-how-to
@@ -131,12 +130,6 @@ class _Arm:
         if isinstance(trigger, Blob):
             self.grant("Storage Blob Data Owner", self.storage_child("blob", trigger.bucket))
             self.grant("Storage Queue Data Contributor", _ACCOUNT)  # blob receipts, poison queue
-            if self.settings.azure.get("blob_trigger") in ("eventgrid", "blob-eventgrid"):
-                self.add("Microsoft.EventGrid/systemTopics", "[variables('storageAccountName')]",
-                         {"source": f"[{_ACCOUNT}]",
-                          "topicType": "Microsoft.Storage.StorageAccounts"},
-                         location="[parameters('location')]", depends=(f"[{_ACCOUNT}]",),
-                         api="2022-06-15")  # fmt: skip
         elif isinstance(trigger, Queue):
             if self.service("queue_service", trigger.name, "storage") == "storage":
                 scope = self.storage_child("queue", trigger.name)

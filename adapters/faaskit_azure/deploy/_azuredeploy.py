@@ -13,6 +13,8 @@ from faaskit.deploy._names import names_for
 from faaskit.deploy._validate import auth_mode
 from faaskit_azure.deploy._arm import _ACCOUNT, _PLANS, _SITE, SLOT, _Arm, _python
 from faaskit_azure.deploy._arm_roles import role_assignment
+from faaskit_azure.deploy._eventgrid import parameters as grid_parameters
+from faaskit_azure.deploy._eventgrid import subscriptions
 
 __all__ = ["swap_command", "template"]
 
@@ -152,13 +154,16 @@ def template(app: App, settings: Settings) -> dict[str, Any]:
                 depends=(_SITE,), api=_WEB)  # fmt: skip
     if config.rollout != "all-at-once":
         _slot(arm, site, depends)
+    grid = subscriptions(app, settings)
+    for res in grid:
+        arm.resources[f"{res['type']}|{res['name']}"] = res
     for (role, scope), _ in arm.roles.items():
         extra = [f"[{scope}]"] if scope != "subscription()" and "KeyVault" not in scope else []
         arm.resources[f"role|{role}|{scope}"] = role_assignment(role, scope, extra)
     return {
         "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
         "contentVersion": "1.0.0.0",
-        "parameters": _parameters(arm, prefix),
+        "parameters": {**_parameters(arm, prefix), **grid_parameters(grid)},
         "variables": {
             "suffix": f"[uniqueString(resourceGroup().id, '{prefix}')]",
             "functionAppName": "[parameters('functionAppName')]",
@@ -168,6 +173,7 @@ def template(app: App, settings: Settings) -> dict[str, Any]:
             "workspaceName": "[format('log-{0}', variables('functionAppName'))]",
             "serviceBusName": "[format('sb-{0}', variables('functionAppName'))]",
             "eventHubsName": "[format('evh-{0}', variables('functionAppName'))]",
+            "storageTopicName": "[format('evgt-{0}', variables('storageAccountName'))]",
         },
         "resources": list(arm.resources.values()),
         "outputs": {
