@@ -36,7 +36,6 @@ from typing import Any
 from faaskit.adapter import Blob, Events
 from faaskit.deploy._model import App, Function, Settings
 from faaskit.exceptions import ConfigurationError
-from faaskit_azure._bindings import option
 
 __all__ = [
     "SUBSCRIBE", "blob_mode", "parameters", "subscriptions", "system_topic", "translate_pattern",
@@ -141,7 +140,10 @@ def blob_mode(trigger: Blob, settings: Settings) -> str:
     (``blobTrigger`` driven by Event Grid) or ``"eventgrid"`` (``eventGridTrigger``), as
     :func:`faaskit_azure.function_app` registers it.
     """
-    mode = str(option(settings.azure, "blob_trigger", trigger.bucket, "blob"))
+    mode = settings.azure.get("blob_trigger")
+    if isinstance(mode, Mapping):
+        mode = mode.get(trigger.bucket)
+    mode = "blob" if mode is None else str(mode)
     return "eventgrid" if set(trigger.events) - {"created"} else mode
 
 
