@@ -156,15 +156,15 @@ class Evaluator:
                 self.problems.append(f"{name}() of {args[0]!r}, not a resource id")
             elif str(args[0]).split(":")[1] in PUBLISHED and not self._if_guard:
                 self.problems.append(f"{name}() of {args[0]} outside if({GUARD}, ...)")
-            return Opaque(f"<{name}>")
+            return Opaque(f"<{name} {args[0]}>")
         if name == "format":
             return re.sub(r"\{(\d+)\}", lambda m: str(args[int(m.group(1)) + 1]), args[0])
         if name == "concat":
             return "".join(str(a) for a in args)
         if name == "uniqueString":
             return "u" + hashlib.sha256("|".join(map(str, args)).encode()).hexdigest()[:12]
-        if name == "guid":
-            return Opaque("guid")
+        if name == "guid":  # deterministic, like ARM's: equal arguments, equal names
+            return Opaque("guid(" + ", ".join(map(str, args)) + ")")
         if name == "toLower":
             return str(args[0]).lower()
         if name in ("resourceGroup", "subscription", "environment"):
@@ -212,6 +212,24 @@ class Evaluator:
             if found:
                 return found
         return None
+
+
+def grants_by_principal(template: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
+    """``{identity: {(role name, scope)}}``: each identity (the resource id of the site or
+    slot whose system-assigned identity is the principal) with what it was granted.
+    """
+    ev = Evaluator(template)
+    out: dict[str, set[tuple[str, str]]] = {}
+    for res in template["resources"]:
+        if res["type"] == "Microsoft.Authorization/roleAssignments":
+            props = res["properties"]
+            role_id = str(ev.value(props["roleDefinitionId"])).rsplit(":", 1)[-1]
+            principal = str(ev.value(props["principalId"]))
+            found = re.fullmatch(r"<reference (rid:.+)>\.identity\.principalId", principal)
+            assert found, principal
+            grant = (BUILT_IN_ROLES.get(role_id, role_id), str(ev.value(res["scope"])))
+            out.setdefault(found.group(1), set()).add(grant)
+    return out
 
 
 def role_assignments(template: dict[str, Any]) -> list[tuple[str, str]]:

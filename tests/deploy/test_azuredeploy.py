@@ -15,7 +15,7 @@ import pytest
 
 from faaskit.deploy import build, configure, load_app
 from faaskit_azure.deploy import connections
-from tests.deploy.arm import BUILT_IN_ROLES, Evaluator, role_assignments
+from tests.deploy.arm import BUILT_IN_ROLES, Evaluator, grants_by_principal, role_assignments
 from tests.deploy.helpers import ALL_TRIGGERS, SAMPLES
 
 AZURE_SAMPLES = list(SAMPLES)
@@ -49,6 +49,8 @@ def test_every_expression_resolves_and_dependencies_are_acyclic(
     assert ev.problems == []
     assert ev.cycle() is None
     assert ev.roles and set(ev.roles) <= set(BUILT_IN_ROLES)
+    names = [(r["type"], str(ev.value(r["name"]))) for r in template["resources"]]
+    assert len(names) == len(set(names))  # ARM refuses two resources of one id
     for res in template["resources"]:
         if res["type"] == "Microsoft.Authorization/roleAssignments":
             role_id = res["properties"]["roleDefinitionId"].split("'")[-2]
@@ -116,6 +118,34 @@ def test_each_declared_use_gets_exactly_its_role_on_its_resource(tmp_path: Path)
         r for r, s in granted if s.startswith("rid:Microsoft.Storage/storageAccounts:")
     }
     assert account_roles == {"Storage Blob Data Owner"}  # the host's own storage, nothing more
+
+
+def test_the_staging_slot_can_do_what_production_does_and_no_more(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(textwrap.dedent(RBAC_APP), encoding="utf-8")
+    (tmp_path / "faaskit.toml").write_text(
+        '[stages.prod]\nrollout = "linear10-1m"\n[stages.prod.azure]\nplan = "premium"\n',
+        encoding="utf-8",
+    )
+    build(str(tmp_path / "app.py"), target="azure", out=tmp_path / "out", stage="prod")
+    template = _arm(tmp_path / "out")
+    ev = Evaluator(template)
+    ev.walk(template["resources"])
+    assert ev.problems == [] and ev.cycle() is None
+    by_identity = grants_by_principal(template)
+    site = next(k for k in by_identity if k.startswith("rid:Microsoft.Web/sites:"))
+    slot = next(k for k in by_identity if k.startswith("rid:Microsoft.Web/sites/slots:"))
+    assert set(by_identity) == {site, slot} and slot.endswith("/staging")
+    assert by_identity[slot] == by_identity[site]
+    assert ("Storage Blob Data Reader", next(
+        s for _, s in by_identity[slot] if s.endswith("/inbox"))) in by_identity[slot]  # fmt: skip
+    (slot_res,) = [r for r in template["resources"] if r["type"] == "Microsoft.Web/sites/slots"]
+    assert slot_res["identity"] == {"type": "SystemAssigned"}
+    names = [str(ev.value(r["name"])) for r in template["resources"]
+             if r["type"] == "Microsoft.Authorization/roleAssignments"]  # fmt: skip
+    assert len(names) == len(set(names))
+    # without a slot, production alone
+    build(str(tmp_path / "app.py"), target="azure", out=tmp_path / "plain")
+    assert list(grants_by_principal(_arm(tmp_path / "plain"))) == [site]
 
 
 def test_stage_settings_become_slot_auth_secrets_vnet_and_cors(tmp_path: Path) -> None:

@@ -2,6 +2,10 @@
 declared use, scoped to the resource it names (a container, a queue, a Service Bus entity, an
 Event Hub, a Key Vault secret), never the account or namespace when a narrower scope exists.
 
+A staging slot has its own system-assigned identity (the slot's code runs as it until the
+swap, when the identities stay with their slots): it gets the same role assignments as
+production, and no other.
+
 Built-in role ids: https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
 Identity-based connections for triggers and bindings (the roles each one needs):
 https://learn.microsoft.com/azure/azure-functions/functions-reference#grant-permission-to-the-identity
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ROLES", "role_assignment"]
+__all__ = ["ROLES", "principal_id", "principal_site", "role_assignment"]
 
 ROLES: Mapping[str, str] = {
     "Storage Blob Data Owner": "b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
@@ -29,32 +33,44 @@ ROLES: Mapping[str, str] = {
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
 }
 _API = "2022-04-01"
-_SITE = "[resourceId('Microsoft.Web/sites', variables('functionAppName'))]"
 
 
-def role_assignment(role: str, scope: str, depends: list[str]) -> dict[str, Any]:
-    """A role assignment of ``role`` to the Function App's identity on ``scope`` (an ARM
-    expression body naming the resource, e.g. ``resourceId('Microsoft.Storage/...', ...)``).
+def role_assignment(
+    role: str, scope: str, depends: list[str], *, slot: str | None = None
+) -> dict[str, Any]:
+    """A role assignment of ``role`` to the Function App's identity (or to its deployment
+    ``slot``'s own system-assigned identity) on ``scope`` (an ARM expression body naming the
+    resource, e.g. ``resourceId('Microsoft.Storage/...', ...)``).
     """
     role_id = ROLES[role]
+    site = principal_site(slot)
+    who = "variables('functionAppName')" if slot is None else (
+        f"format('{{0}}/{slot}', variables('functionAppName'))"
+    )  # fmt: skip
     return {
         "type": "Microsoft.Authorization/roleAssignments",
         "apiVersion": _API,
         "scope": f"[{scope}]",
-        "name": f"[guid({scope}, variables('functionAppName'), '{role_id}')]",
-        "dependsOn": [
-            "[resourceId('Microsoft.Web/sites', variables('functionAppName'))]",
-            *depends,
-        ],
+        "name": f"[guid({scope}, {who}, '{role_id}')]",
+        "dependsOn": [f"[{site}]", *depends],
         "properties": {
             "roleDefinitionId": (
                 f"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{role_id}')]"
             ),
-            "principalId": (
-                "[reference(resourceId('Microsoft.Web/sites', variables('functionAppName')), "
-                "'2023-12-01', 'full').identity.principalId]"
-            ),
+            "principalId": f"[{principal_id(slot)}]",
             "principalType": "ServicePrincipal",
             "description": role,
         },
     }
+
+
+def principal_site(slot: str | None = None) -> str:
+    """The resource id expression of the Function App, or of its deployment ``slot``."""
+    if slot is None:
+        return "resourceId('Microsoft.Web/sites', variables('functionAppName'))"
+    return f"resourceId('Microsoft.Web/sites/slots', variables('functionAppName'), '{slot}')"
+
+
+def principal_id(slot: str | None = None) -> str:
+    """The expression of the object id of the app's (or ``slot``'s) system-assigned identity."""
+    return f"reference({principal_site(slot)}, '2023-12-01', 'full').identity.principalId"

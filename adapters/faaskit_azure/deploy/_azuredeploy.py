@@ -157,9 +157,13 @@ def template(app: App, settings: Settings) -> dict[str, Any]:
     grid = subscriptions(app, settings)
     for res in grid:
         arm.resources[f"{res['type']}|{res['name']}"] = res
+    slots = (None, SLOT) if config.rollout != "all-at-once" else (None,)
     for (role, scope), _ in arm.roles.items():
         extra = [f"[{scope}]"] if scope != "subscription()" and "KeyVault" not in scope else []
-        arm.resources[f"role|{role}|{scope}"] = role_assignment(role, scope, extra)
+        for slot in slots:
+            arm.resources[f"role|{role}|{scope}|{slot}"] = role_assignment(
+                role, scope, extra, slot=slot
+            )
     return {
         "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
         "contentVersion": "1.0.0.0",
