@@ -11,7 +11,7 @@ other public name is loaded on first use (``__getattr__`` below).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from faaskit._context import Context
 from faaskit._handler import Handler, handler
@@ -141,7 +141,7 @@ _LAZY = {
 _SUBMODULES = frozenset({"cli", "deploy", "storage", "testing"})
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     import importlib
 
     if name in _LAZY:

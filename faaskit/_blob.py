@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING
 
 import attrs
 
 from faaskit._cloudevent import iso_or_empty, structure
+
+if TYPE_CHECKING:
+    from faaskit._types import JSONObject, Raw
+    from faaskit.storage import BlobStore
 
 __all__ = ["BlobEvent"]
 
@@ -31,9 +35,9 @@ class BlobEvent:
     url: str | None = None
     store: str | None = None
     source: str | None = None
-    raw: Any = attrs.field(default=None, eq=False, repr=False)
+    raw: Raw = attrs.field(default=None, eq=False, repr=False)
 
-    def _store(self) -> Any:
+    def _store(self) -> BlobStore:
         from faaskit.storage import blobs
 
         return blobs(self.store or f"file:///{self.bucket}")
@@ -48,7 +52,7 @@ class BlobEvent:
         stream: IO[bytes] = self._store().open(self.key)
         return stream
 
-    def to_cloudevent(self) -> dict[str, Any]:
+    def to_cloudevent(self) -> JSONObject:
         """This event as a CloudEvents 1.0 JSON structure."""
         # source + id must differ between distinct events: objects with equal content share
         # an ETag, and one object is created, changed and deleted under the same key.

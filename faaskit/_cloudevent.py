@@ -5,11 +5,14 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from faaskit._json import loads
+
+if TYPE_CHECKING:
+    from faaskit._types import JSON, JSONObject, Raw
 
 __all__ = ["CloudEvent", "iso_or_empty", "structure"]
 
@@ -34,10 +37,10 @@ def structure(
     type: str,
     time: _dt.datetime | None = None,
     subject: str | None = None,
-    data: Any = None,
+    data: JSON = None,
     content_type: str | None = None,
-    extensions: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+    extensions: Mapping[str, object] | None = None,
+) -> JSONObject:
     """A CloudEvents 1.0 JSON-format event (``specversion`` ``"1.0"``).
 
     Bytes become ``data_base64`` unless they are JSON or text, per the JSON event format spec.
@@ -47,7 +50,7 @@ def structure(
         import uuid
 
         id = str(uuid.uuid4())
-    event: dict[str, Any] = {
+    event: JSONObject = {
         "specversion": "1.0",
         "id": id,
         "source": source or "/",
@@ -93,10 +96,10 @@ class CloudEvent:
     type: str
     subject: str | None = None
     time: _dt.datetime | None = None
-    data: Any = None
-    raw: Any = attrs.field(default=None, eq=False, repr=False)
+    data: JSON = None
+    raw: Raw = attrs.field(default=None, eq=False, repr=False)
 
-    def to_cloudevent(self) -> dict[str, Any]:
+    def to_cloudevent(self) -> JSONObject:
         """This event as a CloudEvents 1.0 JSON structure."""
         return structure(
             id=self.id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TypeVar
 
 __all__ = ["run_coroutine"]
 
@@ -15,7 +15,7 @@ T = TypeVar("T")
 _loops = threading.local()
 
 
-def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
+def run_coroutine(coro: Coroutine[object, None, T]) -> T:
     """The result of ``coro``, run on this thread's own event loop."""
     loop = getattr(_loops, "loop", None)
     if loop is None or loop.is_closed():
@@ -34,7 +34,7 @@ def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
     return _on_thread(coro)
 
 
-def _on_thread(coro: Coroutine[Any, Any, T]) -> T:
+def _on_thread(coro: Coroutine[object, None, T]) -> T:
     import asyncio
     import concurrent.futures
 

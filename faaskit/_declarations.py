@@ -5,12 +5,15 @@ and event buses. They drive the dispatch checks at run time and the deploy artif
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
 from faaskit._trigger import Trigger
 from faaskit.exceptions import ConfigurationError
+
+if TYPE_CHECKING:
+    from faaskit._types import JSON
 
 __all__ = [
     "Blob",
@@ -83,7 +86,7 @@ class Events(Trigger):
     """Event-bus events matching ``pattern`` (an EventBridge-style pattern)."""
 
     kind: ClassVar[str] = "event"
-    pattern: Mapping[str, Any]
+    pattern: Mapping[str, JSON]
     bus: str | None = None
 
 
@@ -129,7 +132,7 @@ def stream(name: str, *, batch: bool = False, starting_position: str = "LATEST")
     return Stream(name=_name(name, "stream name"), batch=batch, starting_position=starting_position)
 
 
-def events(pattern: Mapping[str, Any], *, bus: str | None = None) -> Events:
+def events(pattern: Mapping[str, JSON], *, bus: str | None = None) -> Events:
     """Declare an event-bus rule matching ``pattern``."""
     if not isinstance(pattern, Mapping) or not pattern:
         raise ConfigurationError(f"an events pattern must be a non-empty mapping, got {pattern!r}")

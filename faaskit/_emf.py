@@ -13,7 +13,10 @@ limit goes to the next document: split, never dropped.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from faaskit._types import JSONObject
 
 __all__ = ["MAX_DIMENSIONS", "MAX_METRICS", "MAX_VALUES", "documents"]
 
@@ -30,8 +33,8 @@ def documents(
     entries: Iterable[Entry],
     *,
     timestamp_ms: int,
-    properties: Mapping[str, Any] | None = None,
-) -> list[dict[str, Any]]:
+    properties: Mapping[str, object] | None = None,
+) -> list[JSONObject]:
     """The EMF documents that carry ``entries``, in the order metrics were first added.
 
     ``properties`` (request id, trace id, ...) are added to each document's root unless a
@@ -55,7 +58,7 @@ def documents(
         else:
             known[2].append(value)
             crowded = crowded or len(known[2]) > MAX_VALUES
-    out: list[dict[str, Any]] = []
+    out: list[JSONObject] = []
     for dimensions, metrics in groups.items():
         if len(metrics) <= MAX_METRICS and (
             not crowded or all(len(values) <= MAX_VALUES for _, _, values in metrics.values())
@@ -71,12 +74,12 @@ def documents(
             ),
             key=lambda item: item[0],
         )
-        document: dict[str, Any] | None = None
+        document: JSONObject | None = None
         for _, name, unit, resolution, values in slices:
             if document is None or _full(document, name):
                 document = _document(namespace, dimensions, timestamp_ms, properties)
                 out.append(document)
-            definition: dict[str, Any] = {"Name": name, "Unit": unit}
+            definition: dict[str, str | int] = {"Name": name, "Unit": unit}
             if resolution != 60:
                 definition["StorageResolution"] = resolution
             document["_aws"]["CloudWatchMetrics"][0]["Metrics"].append(definition)
@@ -88,8 +91,8 @@ def _single(
     namespace: str,
     entries: list[Entry],
     timestamp_ms: int,
-    properties: Mapping[str, Any] | None,
-) -> dict[str, Any] | None:
+    properties: Mapping[str, object] | None,
+) -> JSONObject | None:
     """The one document of the usual invocation (one dimension set, each metric once, no name
     shared with the root), or None when ``entries`` need the general grouping.
     """
@@ -113,8 +116,8 @@ def _whole(
     dimensions: tuple[tuple[str, str], ...],
     metrics: dict[str, tuple[str, int, list[float]]],
     timestamp_ms: int,
-    properties: Mapping[str, Any] | None,
-) -> dict[str, Any]:
+    properties: Mapping[str, object] | None,
+) -> JSONObject:
     """The one document of a dimension set within every limit (the usual case)."""
     document = _document(namespace, dimensions, timestamp_ms, properties)
     defined = document["_aws"]["CloudWatchMetrics"][0]["Metrics"]
@@ -128,7 +131,7 @@ def _whole(
     return document
 
 
-def _full(document: dict[str, Any], name: str) -> bool:
+def _full(document: JSONObject, name: str) -> bool:
     defined = document["_aws"]["CloudWatchMetrics"][0]["Metrics"]
     return len(defined) >= MAX_METRICS or name in document
 
@@ -137,16 +140,14 @@ def _document(
     namespace: str,
     dimensions: tuple[tuple[str, str], ...],
     timestamp_ms: int,
-    properties: Mapping[str, Any] | None,
-) -> dict[str, Any]:
+    properties: Mapping[str, object] | None,
+) -> JSONObject:
     directive = {
         "Namespace": namespace,
         "Dimensions": [[name for name, _ in dimensions]],
         "Metrics": [],
     }
-    document: dict[str, Any] = {
-        "_aws": {"Timestamp": timestamp_ms, "CloudWatchMetrics": [directive]}
-    }
+    document: JSONObject = {"_aws": {"Timestamp": timestamp_ms, "CloudWatchMetrics": [directive]}}
     document.update(dimensions)
     if properties:
         for key, value in properties.items():

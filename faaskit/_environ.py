@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 __all__ = ["env_reader"]
 
 
-def env_reader(name: str, environ: Any = os.environ) -> Callable[[], str | None]:
+def env_reader(name: str, environ: Mapping[str, str] = os.environ) -> Callable[[], str | None]:
     """A reader of ``environ[name]`` that sees every change made through ``environ``.
 
     ``os.environ`` encodes the key and decodes the value in Python on each read; on POSIX its
@@ -19,7 +18,7 @@ def env_reader(name: str, environ: Any = os.environ) -> Callable[[], str | None]
     """
     store = getattr(environ, "_data", None)
     encode = getattr(environ, "encodekey", None)
-    key: Any = encode(name) if encode is not None else None
+    key = encode(name) if encode is not None else None
     if type(store) is not dict or type(key) is not bytes:
         return lambda: environ.get(name)
     encoding = sys.getfilesystemencoding()

@@ -12,8 +12,7 @@ plain ``__init__`` arguments (no validators, converters or init hooks).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Protocol, TypeVar, cast
 
 import attrs
 
@@ -22,6 +21,13 @@ from faaskit._lazy import Deferred
 __all__ = ["maker", "writable"]
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Maker(Protocol[T_co]):
+    """A keyword-only constructor made by :func:`maker`: one keyword per field."""
+
+    def __call__(self, **fields: object) -> T_co: ...
 
 
 def writable(cls: type[T]) -> type[T]:
@@ -36,7 +42,7 @@ def writable(cls: type[T]) -> type[T]:
             raise TypeError(f"{cls.__name__}.{field.name} needs attrs' own __init__")
     if hasattr(cls, "__attrs_post_init__") or hasattr(cls, "__attrs_pre_init__"):
         raise TypeError(f"{cls.__name__} needs attrs' own __init__")
-    namespace: dict[str, Any] = {
+    namespace: dict[str, object] = {
         "__slots__": (),
         # Both, so that CPython sees the generic setter and stores slots directly.
         "__setattr__": object.__setattr__,
@@ -48,14 +54,14 @@ def writable(cls: type[T]) -> type[T]:
         if isinstance(value, Deferred):
             namespace[name] = value.slot
     twin = type(f"_Writable{cls.__name__}", (cls,), namespace)
-    probe: Any = object.__new__(twin)
+    probe: object = object.__new__(twin)
     probe.__class__ = cls  # fails here, at import, if the layouts ever differ
     return twin
 
 
-def maker(cls: type[T]) -> Callable[..., T]:
+def maker(cls: type[T]) -> Maker[T]:
     """A keyword-only constructor for ``cls`` that builds through its writable twin."""
-    namespace: dict[str, Any] = {
+    namespace: dict[str, object] = {
         "_new": object.__new__,
         "_twin": writable(cls),
         "_cls": cls,
@@ -82,6 +88,6 @@ def maker(cls: type[T]) -> Callable[..., T]:
         "    return self\n"
     )
     exec(compile(source, f"<faaskit maker {cls.__qualname__}>", "exec"), namespace)
-    made: Callable[..., T] = namespace[f"make_{cls.__name__}"]
+    made = cast("Maker[T]", namespace[f"make_{cls.__name__}"])
     made.__doc__ = f"Build a {cls.__qualname__} (fast path)."
     return made

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -13,6 +13,7 @@ from faaskit.exceptions import BadRequestError
 
 if TYPE_CHECKING:
     from faaskit._principal import Principal
+    from faaskit._types import JSON, JSONObject, Raw
 
 __all__ = ["HttpRequest", "InvalidBody"]
 
@@ -53,8 +54,8 @@ class HttpRequest:
     source_ip: str | None = None
     principal: Principal | None = None
     request_id: str | None = None
-    body_model: Any = None
-    raw: Any = attrs.field(default=None, eq=False, repr=False)
+    body_model: JSON = None
+    raw: Raw = attrs.field(default=None, eq=False, repr=False)
     raw_path: str | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
@@ -76,7 +77,7 @@ class HttpRequest:
         value = self.headers.get("content-type")
         return value.split(";", 1)[0].strip().lower() if value else None
 
-    def json(self) -> Any:
+    def json(self) -> JSON:
         """The body parsed as JSON; a body that is not JSON raises :class:`BadRequestError`."""
         if not self.body:
             raise BadRequestError("request body is empty, expected JSON")
@@ -87,7 +88,7 @@ class HttpRequest:
         except ValueError as exc:
             raise BadRequestError(f"request body is not valid JSON: {exc}") from exc
 
-    def to_cloudevent(self) -> dict[str, Any]:
+    def to_cloudevent(self) -> JSONObject:
         """This request as a CloudEvents 1.0 JSON structure."""
         from urllib.parse import quote
 

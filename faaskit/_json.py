@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json as _json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from faaskit._types import JSON
 
 __all__ = ["loads"]
 
 
-def _constant(name: str) -> Any:
+def _constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON: numbers must be finite")
 
 
@@ -30,7 +33,7 @@ def _float(text: str) -> float:
 _decode = _json.JSONDecoder(parse_constant=_constant, parse_float=_float).decode
 
 
-def loads(data: str | bytes | bytearray) -> Any:
+def loads(data: str | bytes | bytearray) -> JSON:
     """``data`` parsed as strict JSON; ``ValueError`` saying why otherwise."""
     if isinstance(data, bytes | bytearray):
         data = _text(data)

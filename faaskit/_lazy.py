@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from _thread import allocate_lock
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from types import MemberDescriptorType
 
 __all__ = ["Deferred", "Pending", "deferrable"]
 
@@ -29,7 +32,7 @@ class Pending:
 
     __slots__ = ()
 
-    def resolve(self, instance: Any, name: str) -> Any:
+    def resolve(self, instance: object, name: str) -> object:
         """The value of field ``name`` of ``instance`` (read from its raw payload)."""
         raise NotImplementedError
 
@@ -39,13 +42,13 @@ class Deferred:
 
     __slots__ = ("_get", "_set", "name", "slot")
 
-    def __init__(self, name: str, slot: Any) -> None:
+    def __init__(self, name: str, slot: MemberDescriptorType) -> None:
         self.name = name
         self.slot = slot
-        self._get: Callable[[Any], Any] = slot.__get__
-        self._set: Callable[[Any, Any], None] = slot.__set__
+        self._get: Callable[[object], object] = slot.__get__
+        self._set: Callable[[object, object], None] = slot.__set__
 
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+    def __get__(self, instance: object, owner: type | None = None) -> object:
         if instance is None:
             return self
         value = self._get(instance)
@@ -59,10 +62,10 @@ class Deferred:
                     value = kept
         return value
 
-    def __set__(self, instance: Any, value: Any) -> None:
+    def __set__(self, instance: object, value: object) -> None:
         self._set(instance, value)
 
-    def __delete__(self, instance: Any) -> None:
+    def __delete__(self, instance: object) -> None:
         self.slot.__delete__(instance)
 
 

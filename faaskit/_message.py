@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -17,6 +17,7 @@ from faaskit.exceptions import InvalidEventError
 if TYPE_CHECKING:
     from faaskit._batch import BatchEntry
     from faaskit._stream import Record
+    from faaskit._types import JSON, JSONObject, Raw
 
 __all__ = ["Message", "MessageBatch", "parse_json"]
 
@@ -26,12 +27,12 @@ __all__ = ["Message", "MessageBatch", "parse_json"]
 _SNIFFED = frozenset(b"\x00\xef\xfe\xff")
 
 
-def parse_json(data: bytes, what: str, event: Message | Record) -> Any:
+def parse_json(data: bytes, what: str, event: Message | Record) -> JSON:
     """``data`` parsed as JSON; :class:`InvalidEventError` naming ``event`` otherwise."""
     try:
         if data and data[0] not in _SNIFFED and (len(data) < 2 or data[1]):
             try:
-                text: Any = data.decode("utf-8", "surrogatepass")
+                text: str | bytes = data.decode("utf-8", "surrogatepass")
             except AttributeError:  # str or memoryview: as json.loads takes (or refuses) it
                 text = data
             return loads(text)
@@ -58,14 +59,14 @@ class Message:
 
     id: str
     body: bytes = b""
-    attributes: Mapping[str, Any] = attrs.field(factory=dict)
+    attributes: Mapping[str, JSON] = attrs.field(factory=dict)
     delivery_count: int | None = None
     enqueued_at: _dt.datetime | None = None
     source: str | None = None
     subject: str | None = None
     group_id: str | None = None
     trace_id: str | None = None
-    raw: Any = attrs.field(default=None, eq=False, repr=False)
+    raw: Raw = attrs.field(default=None, eq=False, repr=False)
 
     @functools.cached_property
     def text(self) -> str:
@@ -74,11 +75,11 @@ class Message:
         """
         return self.body.decode("utf-8", "replace")
 
-    def json(self) -> Any:
+    def json(self) -> JSON:
         """The body parsed as JSON; raises :class:`InvalidEventError` when it is not."""
         return parse_json(self.body, "message", self)
 
-    def to_cloudevent(self) -> dict[str, Any]:
+    def to_cloudevent(self) -> JSONObject:
         """This message as a CloudEvents 1.0 JSON structure."""
         return structure(
             id=self.id,
@@ -110,16 +111,16 @@ class MessageBatch:
     messages: Sequence[Message]
     source: str | None = None
     fifo: bool = False
-    raw: Any = attrs.field(default=None, eq=False, repr=False)
+    raw: Raw = attrs.field(default=None, eq=False, repr=False)
     entries: Sequence[BatchEntry] = attrs.field(default=(), eq=False, repr=False)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Message]:
         return iter(self.messages)
 
     def __len__(self) -> int:
         return len(self.messages)
 
-    def to_cloudevent(self) -> dict[str, Any]:
+    def to_cloudevent(self) -> JSONObject:
         """The batch as a CloudEvents 1.0 structure whose data lists the messages."""
         return structure(
             id=self.messages[0].id if self.messages else "",

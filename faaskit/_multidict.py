@@ -8,7 +8,10 @@ reads the headers never pays for them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar, overload
+
+if TYPE_CHECKING:
+    from faaskit._types import Raw
 
 __all__ = ["Headers", "MultiDict"]
 
@@ -25,13 +28,13 @@ class MultiDict(Mapping[str, str]):
     __slots__ = ("_items", "_load", "_source")
 
     _items: dict[str, list[str]] | None
-    _load: Callable[[Any], Iterable[tuple[str, str | Iterable[str]]]] | None
-    _source: Any
+    _load: Callable[[Raw], Iterable[tuple[str, object]]] | None
+    _source: Raw
 
     def __init__(
         self,
         data: Mapping[str, str | Iterable[str]] | Iterable[tuple[str, str]] | None = None,
-        load: Callable[[Any], Iterable[tuple[str, str | Iterable[str]]]] | None = None,
+        load: Callable[[Raw], Iterable[tuple[str, object]]] | None = None,
     ) -> None:
         self._items = None
         self._load = load or _pairs
@@ -40,8 +43,8 @@ class MultiDict(Mapping[str, str]):
     @classmethod
     def lazy(
         cls: type[M],
-        source: Any,
-        load: Callable[[Any], Iterable[tuple[str, str | Iterable[str]]]],
+        source: Raw,
+        load: Callable[[Raw], Iterable[tuple[str, object]]],
     ) -> M:
         """A mapping filled on first access with the ``(name, value-or-values)`` pairs that
         ``load(source)`` yields.
@@ -95,7 +98,7 @@ class MultiDict(Mapping[str, str]):
     @overload
     def get(self, name: str, default: T, /) -> str | T: ...
 
-    def get(self, name: str, default: Any = None, /) -> Any:
+    def get(self, name: str, default: object = None, /) -> object:
         """The first value for ``name``, or ``default``."""
         values = self._d().get(self._key(name))
         return values[0] if values else default
@@ -124,7 +127,7 @@ class MultiDict(Mapping[str, str]):
         return f"{type(self).__name__}({self.multi_items()!r})"
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     """A value that is not text, as text; nested containers shortened (never too deep)."""
     if isinstance(value, int | float):
         return str(value)
@@ -133,7 +136,7 @@ def _text(value: Any) -> str:
     return shown(value)
 
 
-def _values(value: Any) -> list[str]:
+def _values(value: object) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, list | tuple):
@@ -141,7 +144,7 @@ def _values(value: Any) -> list[str]:
     return [_text(value)]
 
 
-def _pairs(data: Any) -> Iterable[tuple[str, Any]]:
+def _pairs(data: Raw) -> Iterable[tuple[str, object]]:
     if isinstance(data, Mapping):
         return data.items()
     return data  # type: ignore[no-any-return]

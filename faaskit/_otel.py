@@ -10,11 +10,24 @@ proxy default counts as not configured either.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Protocol, cast
+
+if TYPE_CHECKING:
+    from opentelemetry.metrics import Meter, MeterProvider
+    from opentelemetry.trace import Tracer, TracerProvider
+
+    from faaskit._emf import Entry
 
 __all__ = ["meter", "record_metrics", "tracer"]
 
-_instruments: dict[tuple[int, str, str, bool], Any] = {}
+
+class _Record(Protocol):
+    """``Counter.add`` or ``Histogram.record`` of one instrument."""
+
+    def __call__(self, amount: float, /, attributes: dict[str, str] | None = None) -> None: ...
+
+
+_instruments: dict[tuple[int, str, str, bool], _Record] = {}
 # Unit names OpenTelemetry (UCUM) spells differently from CloudWatch.
 _UCUM = {
     "Seconds": "s",
@@ -30,7 +43,7 @@ _UCUM = {
 }
 
 
-def _provider(module_name: str, getter: str) -> Any:
+def _provider(module_name: str, getter: str) -> object:
     module = sys.modules.get(module_name)
     if module is None:
         return None
@@ -41,19 +54,19 @@ def _provider(module_name: str, getter: str) -> Any:
     return provider
 
 
-def meter() -> Any:
+def meter() -> Meter | None:
     """Faaskit's meter, or None when no meter provider is configured."""
     provider = _provider("opentelemetry.metrics", "get_meter_provider")
-    return None if provider is None else provider.get_meter("faaskit")
+    return None if provider is None else cast("MeterProvider", provider).get_meter("faaskit")
 
 
-def tracer() -> Any:
+def tracer() -> Tracer | None:
     """Faaskit's tracer, or None when no tracer provider is configured."""
     provider = _provider("opentelemetry.trace", "get_tracer_provider")
-    return None if provider is None else provider.get_tracer("faaskit")
+    return None if provider is None else cast("TracerProvider", provider).get_tracer("faaskit")
 
 
-def record_metrics(entries: list[Any]) -> bool:
+def record_metrics(entries: list[Entry]) -> bool:
     """Record ``entries`` on the configured meter; False (nothing recorded) when there is none.
 
     A non-negative ``Count`` is a counter; anything else a histogram.
@@ -64,10 +77,13 @@ def record_metrics(entries: list[Any]) -> bool:
     for name, value, unit, _resolution, dimensions in entries:
         counter = unit == "Count" and value >= 0
         key = (id(found), name, unit, counter)
-        instrument = _instruments.get(key)
-        if instrument is None:
-            make = found.create_counter if counter else found.create_histogram
-            instrument = _instruments[key] = make(name, unit=_UCUM.get(unit, unit))
-        record = instrument.add if counter else instrument.record
+        record = _instruments.get(key)
+        if record is None:
+            ucum = _UCUM.get(unit, unit)
+            if counter:
+                record = found.create_counter(name, unit=ucum).add
+            else:
+                record = found.create_histogram(name, unit=ucum).record
+            _instruments[key] = record
         record(value, attributes=dict(dimensions))
     return True

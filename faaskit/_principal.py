@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
+
+if TYPE_CHECKING:
+    from faaskit._types import JSON
 
 __all__ = ["Principal"]
 
@@ -22,5 +25,5 @@ class Principal:
     """
 
     id: str | None
-    claims: Mapping[str, Any] = attrs.field(factory=dict)
+    claims: Mapping[str, JSON] = attrs.field(factory=dict)
     provider: str = "unknown"

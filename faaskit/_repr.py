@@ -7,7 +7,6 @@ A hostile payload may nest thousands deep, where ``repr()`` and ``str()`` raise
 from __future__ import annotations
 
 import reprlib
-from typing import Any
 
 __all__ = ["shown"]
 
@@ -17,6 +16,6 @@ _REPR.maxstring = 80
 _REPR.maxother = 80
 
 
-def shown(value: Any) -> str:
+def shown(value: object) -> str:
     """``repr(value)``, shortened: at most four levels of nesting and about 80 characters."""
     return _REPR.repr(value)

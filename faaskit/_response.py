@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json as _json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -18,7 +18,7 @@ __all__ = ["Response", "to_response"]
 _JSON = "application/json"
 
 
-def _bytes(body: Any) -> bytes:
+def _bytes(body: object) -> bytes:
     if body is None:
         return b""
     if isinstance(body, bytes):
@@ -70,7 +70,7 @@ class Response:
     @classmethod
     def json(
         cls,
-        data: Any,
+        data: object,
         *,
         status: int = 200,
         headers: Mapping[str, str | list[str]] | None = None,
@@ -126,7 +126,7 @@ class Response:
         return None
 
 
-def _unsafe(text: Any) -> bool:
+def _unsafe(text: object) -> bool:
     return not isinstance(text, str) or "\r" in text or "\n" in text or "\0" in text
 
 
@@ -154,23 +154,23 @@ def _check_injection(
             raise ValueError(f"Response cookie {name!r}: {cookie!r} cannot be sent safely")
 
 
-def _is_datetime(value: Any) -> bool:
+def _is_datetime(value: object) -> bool:
     import datetime as _dt
 
     return isinstance(value, _dt.datetime)
 
 
-def _dumps(data: Any) -> bytes:
+def _dumps(data: object) -> bytes:
     return _encode(data).encode()
 
 
-def _default(value: Any) -> Any:
+def _default(value: object) -> object:
     import datetime as _dt
 
     if isinstance(value, _dt.datetime | _dt.date):
         return value.isoformat()
     if attrs.has(type(value)):
-        return attrs.asdict(value)
+        return attrs.asdict(cast("attrs.AttrsInstance", value))
     if isinstance(value, set | frozenset | tuple):
         return list(value)
     import decimal
@@ -180,7 +180,7 @@ def _default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def to_response(result: Any) -> Response:
+def to_response(result: object) -> Response:
     """Apply the return-value rules: Response as is, dict/list JSON, str text, bytes binary,
     None 204.
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
@@ -13,6 +13,7 @@ from faaskit.exceptions import ConfigurationError
 
 if TYPE_CHECKING:
     from faaskit._schema import BodySchema
+    from faaskit._types import JSON
 
 __all__ = ["Http", "http"]
 
@@ -49,7 +50,7 @@ def _methods(methods: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _caller_auth(auth: Any) -> str | None:
+def _caller_auth(auth: object) -> str | None:
     """``"iam"``/``"jwt"`` for the auth modes in which the platform establishes the caller.
 
     API keys and function keys are checked by the platform but name no caller (AWS: "don't
@@ -62,7 +63,7 @@ def _caller_auth(auth: Any) -> str | None:
     return None
 
 
-def _schema(body: Any) -> BodySchema:
+def _schema(body: object) -> BodySchema:
     """The checked request-body schema; its module loads only for routes that declare one."""
     from faaskit._schema import BodySchema
 
@@ -112,10 +113,10 @@ class Http(Trigger):
     kind: ClassVar[str] = "http"
     methods: tuple[str, ...]
     route: str
-    auth: str | Mapping[str, Any] | None = None
-    cors: bool | Mapping[str, Any] | None = None
-    throttle: Mapping[str, Any] | None = None
-    body: Any = None
+    auth: str | Mapping[str, JSON] | None = None
+    cors: bool | Mapping[str, JSON] | None = None
+    throttle: Mapping[str, JSON] | None = None
+    body: object = None
     params: tuple[str, ...] = attrs.field(init=False, eq=False)
     body_schema: BodySchema | None = attrs.field(init=False, eq=False, repr=False)
     caller_auth: str | None = attrs.field(init=False, eq=False, repr=False)
@@ -155,10 +156,10 @@ def http(
     methods: str | Iterable[str],
     route: str,
     *,
-    auth: str | Mapping[str, Any] | None = None,
-    cors: bool | Mapping[str, Any] | None = None,
-    throttle: Mapping[str, Any] | None = None,
-    body: Any = None,
+    auth: str | Mapping[str, JSON] | None = None,
+    cors: bool | Mapping[str, JSON] | None = None,
+    throttle: Mapping[str, JSON] | None = None,
+    body: object = None,
 ) -> Http:
     """Declare an HTTP trigger: ``http("GET", "/items/{item_id}")``.
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from faaskit._cloudevent import iso_or_empty, structure
+
+if TYPE_CHECKING:
+    from faaskit._types import JSONObject, Raw
 
 __all__ = ["ScheduleEvent"]
 
@@ -20,9 +23,9 @@ class ScheduleEvent:
     schedule: str | None = None
     past_due: bool = False
     id: str | None = None
-    raw: Any = attrs.field(default=None, eq=False, repr=False)
+    raw: Raw = attrs.field(default=None, eq=False, repr=False)
 
-    def to_cloudevent(self) -> dict[str, Any]:
+    def to_cloudevent(self) -> JSONObject:
         """This tick as a CloudEvents 1.0 JSON structure."""
         return structure(
             id=self.id or (iso_or_empty(self.time)),

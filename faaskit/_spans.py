@@ -12,11 +12,18 @@ and ends when the invocation does (:mod:`faaskit._finish`), with the error if it
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 from faaskit._finish import on_finish
 from faaskit._otel import tracer
 from faaskit._trace import to_traceparent
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from opentelemetry.trace import Link, SpanContext
+
+    from faaskit._context import Context
 
 __all__ = ["start"]
 
@@ -33,20 +40,21 @@ _TRIGGERS = {
 _started: set[int] = set()
 
 
-def _span_context(trace: Any, value: str | None) -> Any:
+def _span_context(trace: ModuleType, value: str | None) -> SpanContext | None:
     parent = to_traceparent(value)
     if parent is None:
         return None
     _, trace_id, span_id, flags = parent.split("-")
-    return trace.SpanContext(
+    context: SpanContext = trace.SpanContext(
         int(trace_id, 16),
         int(span_id, 16),
         is_remote=True,
         trace_flags=trace.TraceFlags(int(flags, 16)),
     )
+    return context
 
 
-def start(ctx: Any, event: Any) -> None:
+def start(ctx: Context, event: object) -> None:
     """Start the invocation's span, if a tracer provider is configured (once per ``ctx``)."""
     found = tracer()
     if found is None or id(ctx) in _started:
@@ -54,7 +62,7 @@ def start(ctx: Any, event: Any) -> None:
     trace = sys.modules["opentelemetry.trace"]
     context_api = sys.modules["opentelemetry.context"]
     trigger = _TRIGGERS.get(type(event).__name__, "other")
-    attributes: dict[str, Any] = {
+    attributes: dict[str, str | bool] = {
         "faas.trigger": trigger,
         "faas.invocation_id": ctx.request_id,
         "faas.coldstart": bool(ctx.cold_start),
@@ -65,7 +73,7 @@ def start(ctx: Any, event: Any) -> None:
     if ctx.region:
         attributes["cloud.region"] = ctx.region
     messages = getattr(event, "messages", None) or ([event] if trigger == "pubsub" else [])
-    links = []
+    links: list[Link] = []
     for message in messages:
         producer = _span_context(trace, getattr(message, "trace_id", None))
         if producer is not None:

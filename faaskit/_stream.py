@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -13,6 +13,7 @@ from faaskit._message import parse_json
 
 if TYPE_CHECKING:
     from faaskit._batch import BatchEntry
+    from faaskit._types import JSON, JSONObject, Raw
 
 __all__ = ["Record", "RecordBatch"]
 
@@ -31,18 +32,18 @@ class Record:
     time: _dt.datetime | None = None
     source: str | None = None
     action: str | None = None
-    new: Mapping[str, Any] | None = None
-    old: Mapping[str, Any] | None = None
-    keys: Mapping[str, Any] | None = None
-    raw: Any = attrs.field(default=None, eq=False, repr=False)
+    new: Mapping[str, JSON] | None = None
+    old: Mapping[str, JSON] | None = None
+    keys: Mapping[str, JSON] | None = None
+    raw: Raw = attrs.field(default=None, eq=False, repr=False)
 
-    def json(self) -> Any:
+    def json(self) -> JSON:
         """The data parsed as JSON; raises :class:`InvalidEventError` when it is not."""
         return parse_json(self.data, "record", self)
 
-    def to_cloudevent(self) -> dict[str, Any]:
+    def to_cloudevent(self) -> JSONObject:
         """This record as a CloudEvents 1.0 JSON structure."""
-        data: Any = self.data
+        data: bytes | JSONObject = self.data
         if self.new is not None or self.old is not None:
             data = {"new": _jsonable(self.new), "old": _jsonable(self.old)}
         return structure(
@@ -56,7 +57,7 @@ class Record:
         )
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: JSON) -> JSON:
     """A change-feed image as JSON values: sets become lists, ``Decimal`` s numbers and bytes
     base64 text (DynamoDB's ``NS``/``SS``/``BS``, ``N`` and ``B``).
     """
@@ -81,16 +82,16 @@ class RecordBatch:
 
     records: Sequence[Record]
     source: str | None = None
-    raw: Any = attrs.field(default=None, eq=False, repr=False)
+    raw: Raw = attrs.field(default=None, eq=False, repr=False)
     entries: Sequence[BatchEntry] = attrs.field(default=(), eq=False, repr=False)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Record]:
         return iter(self.records)
 
     def __len__(self) -> int:
         return len(self.records)
 
-    def to_cloudevent(self) -> dict[str, Any]:
+    def to_cloudevent(self) -> JSONObject:
         """The batch as a CloudEvents 1.0 structure whose data lists the records."""
         return structure(
             id=self.records[0].id if self.records else "",

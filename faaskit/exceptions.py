@@ -7,7 +7,11 @@ code that catches the builtin keeps working.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from faaskit._schema import FieldError
+    from faaskit._types import JSON
 
 __all__ = [
     "AccessDenied",
@@ -236,7 +240,7 @@ class LambdaFunctionError(FaaskitError, RuntimeError):
     ``stackTrace``); ``error_type`` the ``Lambda-Runtime-Function-Error-Type`` header.
     """
 
-    def __init__(self, message: str, *, error: Any = None, error_type: str | None = None) -> None:
+    def __init__(self, message: str, *, error: JSON = None, error_type: str | None = None) -> None:
         super().__init__(message)
         self.error = error
         self.error_type = error_type
@@ -251,7 +255,7 @@ class RequestValidationError(BadRequestError):
     field at fault (objects with ``field`` and ``message``), and the response lists them too.
     """
 
-    def __init__(self, errors: Sequence[Any]) -> None:
+    def __init__(self, errors: Sequence[FieldError]) -> None:
         fields = ", ".join(sorted({str(e.field) for e in errors}))
         super().__init__(message=f"the request body is invalid: {fields}")
         self.errors = tuple(errors)
