@@ -15,13 +15,19 @@ module: ``platform``, ``report``, ``context``, ``decoder``, ``raw_result``) and 
 :class:`Decoder` per wire shape. It imports the core through this module and the public
 ``faaskit`` names, never through a private ``faaskit._*`` module. Names that only some trigger
 families need load on first use, so an HTTP function imports none of them.
+
+Tooling that runs or builds handlers outside a cloud (the dev server, the testing helpers, the
+builders) reaches the core through this module too: :func:`local_context` (the context of a
+direct call), the schedule grammar (:func:`parse_schedule` giving a :class:`Cron` or a
+:class:`Rate`) and :func:`record_folder` (where ``@faaskit.idempotent`` keeps a function's
+records, for lifecycle rules).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from faaskit._context import Context, cold, take_cold_start
+from faaskit._context import Context, cold, local_context, take_cold_start
 from faaskit._environ import env_reader
 from faaskit._fast import maker, writable
 from faaskit._http import InvalidBody
@@ -31,8 +37,10 @@ from faaskit._response import to_response
 
 if TYPE_CHECKING:
     from faaskit._batch import BatchEntry
-    from faaskit._cron import to_aws, to_ncrontab
+    from faaskit._cron import Cron, Rate, to_aws, to_ncrontab
+    from faaskit._cron import parse as parse_schedule
     from faaskit._declarations import Blob, Events, Queue, Schedule, Stream, Topic
+    from faaskit._idempotency import record_folder
     from faaskit._json import loads
     from faaskit._pipeline import ainvoke, error_response, invoke, unsupported
     from faaskit._repr import shown
@@ -47,12 +55,14 @@ __all__ = [
     "Context",
     "CookieHeaders",
     "Cookies",
+    "Cron",
     "Decoder",
     "Events",
     "Http",
     "InvalidBody",
     "Pending",
     "Queue",
+    "Rate",
     "Schedule",
     "Stream",
     "Topic",
@@ -64,7 +74,10 @@ __all__ = [
     "error_response",
     "invoke",
     "loads",
+    "local_context",
     "maker",
+    "parse_schedule",
+    "record_folder",
     "shown",
     "take_cold_start",
     "to_aws",
@@ -124,6 +137,10 @@ class Adapter(Protocol):
 
 _LAZY = {
     "BatchEntry": "faaskit._batch",
+    "Cron": "faaskit._cron",
+    "Rate": "faaskit._cron",
+    "parse_schedule": "faaskit._cron",
+    "record_folder": "faaskit._idempotency",
     "Blob": "faaskit._declarations",
     "Events": "faaskit._declarations",
     "Http": "faaskit._routes",
@@ -142,6 +159,8 @@ _LAZY = {
     "unsupported": "faaskit._pipeline",
 }
 
+_RENAMED = {"parse_schedule": "parse"}
+
 
 def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
@@ -149,7 +168,7 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module 'faaskit.adapter' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), _RENAMED.get(name, name))
     globals()[name] = value
     return value
 

@@ -1,5 +1,5 @@
 """Log output of ``faaskit serve`` and ``faaskit invoke``: one readable line per record on a
-terminal, or with ``--log-format json`` the JSON line the clouds get (:mod:`faaskit._logs`).
+terminal, or with ``--log-format json`` the JSON line the clouds get (:mod:`faaskit.telemetry`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from faaskit._logs import JsonFormatter
+from faaskit.telemetry import JsonFormatter
 
 __all__ = ["TextFormatter", "add_log_format", "local_metrics", "setup_logging"]
 
@@ -23,9 +23,9 @@ class TextFormatter(logging.Formatter):
     """``12:00:01 INFO  fn  message  key=value ...  [request id]``, plus any traceback."""
 
     def format(self, record: logging.LogRecord) -> str:
-        from faaskit._logs import fields
+        from faaskit.telemetry import log_fields
 
-        data = fields(record)
+        data = log_fields(record)
         message = getattr(record, "_faaskit_text", None) or data["message"]
         clock = time.strftime("%H:%M:%S", time.localtime(record.created))
         name = record.name.removeprefix("faaskit.")
@@ -71,7 +71,7 @@ def setup_logging(log_format: str = "text", *, debug: bool = False) -> None:
     logger = logging.getLogger("faaskit")
     logger.addHandler(handler)
     logger.propagate = False
-    from faaskit._logs import level_from_environment
+    from faaskit.telemetry import level_from_environment
 
     level = level_from_environment()
     logger.setLevel(logging.DEBUG if debug else level if level is not None else logging.INFO)
@@ -81,10 +81,10 @@ def local_metrics(jsonl: Path | None = None) -> None:
     """Show every invocation's metrics as log lines, whatever the platform (EMF on stdout
     would mix with ``faaskit invoke``'s output), and append them to ``jsonl`` if given.
     """
-    from faaskit import _metrics
+    from faaskit.telemetry import log_metrics, set_metric_sink
 
     def sink(ctx: Any, entries: list[Any]) -> None:
-        _metrics.log_sink(ctx, entries)
+        log_metrics(ctx, entries)
         if jsonl is None or not entries:
             return
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -110,4 +110,4 @@ def local_metrics(jsonl: Path | None = None) -> None:
             out.write("".join(lines))
 
     for platform in ("aws", "azure", "local"):
-        _metrics.sinks[platform] = sink
+        set_metric_sink(platform, sink)

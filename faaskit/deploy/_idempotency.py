@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import attrs
 
-from faaskit._idempotency import record_folder
+from faaskit.adapter import record_folder
 from faaskit.deploy._model import App, Function, Resource, resource
 
 __all__ = ["RecordStore", "record_stores", "store_resources"]

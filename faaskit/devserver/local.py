@@ -59,25 +59,25 @@ class LocalCloud:
 
     def folder_queue(self, path: Path) -> Any:
         """A local queue in ``path`` (made on first use)."""
-        from faaskit.storage._filequeue import FileQueue
+        from faaskit.storage import FileQueue
 
         return FileQueue(path, create=True, durable=False)
 
     def blobs(self, bucket: str) -> Any:
         """The local store of ``bucket`` (made on first use)."""
-        from faaskit.storage._file import FileBlobStore
+        from faaskit.storage import FileBlobStore
 
         return FileBlobStore(self.bucket_dir(bucket), create=True, durable=False)
 
     def queue(self, name: str) -> Any:
         """The local queue ``name`` (made on first use)."""
-        from faaskit.storage._filequeue import FileQueue
+        from faaskit.storage import FileQueue
 
         return FileQueue(self.queue_dir(name), create=True, durable=False)
 
     def dead_letter(self, name: str) -> Any:
         """The dead-letter queue of ``name``."""
-        from faaskit.storage._filequeue import FileQueue
+        from faaskit.storage import FileQueue
 
         return FileQueue(self.dead_letter_dir(name), create=True, durable=False)
 

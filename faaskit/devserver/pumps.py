@@ -30,7 +30,7 @@ def readable(queue: Any, dead_dir: Path | None) -> list[Message]:
     ``dead_dir`` (renamed ``*.damaged``, so it is no message there either, beside a
     ``*.reason.txt`` file saying what is wrong) instead of stopping the queue.
     """
-    from faaskit.storage._filequeue import FileQueue
+    from faaskit.storage import FileQueue
 
     if dead_dir is None or not isinstance(queue, FileQueue):
         return list(queue.messages())

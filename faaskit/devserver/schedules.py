@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from faaskit._cron import Cron, Rate, parse
+from faaskit.adapter import Cron, Rate, parse_schedule
 
 __all__ = ["approximate", "next_fire"]
 
@@ -45,7 +45,7 @@ def _day_ok(cron: Cron, day: _dt.date) -> bool:
 
 def approximate(expression: str) -> bool:
     """Whether the dev server can only approximate ``expression`` (``L``, ``W``, ``#``, year)."""
-    parsed = parse(expression)
+    parsed = parse_schedule(expression)
     return isinstance(parsed, Cron) and any(
         isinstance(f, str) for f in (parsed.day, parsed.weekday, parsed.year)
     )
@@ -56,7 +56,7 @@ def next_fire(expression: str, after: _dt.datetime) -> _dt.datetime:
 
     A rate fires aligned to the clock (``rate(5 minutes)`` at :00, :05, ...), as on Azure.
     """
-    parsed = parse(expression)
+    parsed = parse_schedule(expression)
     start = after.astimezone(_dt.timezone.utc).replace(microsecond=0) + _dt.timedelta(seconds=1)
     if isinstance(parsed, Rate):
         period = parsed.value * _UNIT[parsed.unit]

@@ -30,12 +30,16 @@ bucket, container or queue missing), :class:`AccessDenied` (a ``PermissionError`
 :class:`InvalidStorageRequest` (a ``ValueError``; a key or body no backend takes) and
 :class:`StorageError` (an ``OSError``; anything else), each keeping the SDK's error as
 ``__cause__`` and naming the store URL and key.
+
+The ``file://`` backends are also public as classes, :class:`FileBlobStore` and
+:class:`FileQueue`, for tools that host local storage (the dev server reads a queue's
+messages and sets damaged ones aside); they load on first use.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faaskit.exceptions import (
     AccessDenied,
@@ -49,12 +53,18 @@ from faaskit.storage._base import BlobInfo, BlobStore, QueueSender
 from faaskit.storage._publish import EventBus, Topic
 from faaskit.storage._url import Location, parse
 
+if TYPE_CHECKING:
+    from faaskit.storage._file import FileBlobStore
+    from faaskit.storage._filequeue import FileQueue
+
 __all__ = [
     "AccessDenied",
     "BlobInfo",
     "BlobNotFound",
     "BlobStore",
     "EventBus",
+    "FileBlobStore",
+    "FileQueue",
     "InvalidStorageRequest",
     "Location",
     "PreconditionFailed",
@@ -133,3 +143,24 @@ def events(url: str, **options: Any) -> EventBus:
     """
     bus: EventBus = _open("events", url, options)
     return bus
+
+
+# The file backends by class, for tools that host them (the dev server, the test fixtures);
+# loaded on first use like every backend.
+_LAZY = {
+    "FileBlobStore": "faaskit.storage._file",
+    "FileQueue": "faaskit.storage._filequeue",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'faaskit.storage' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

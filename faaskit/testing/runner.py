@@ -40,7 +40,7 @@ def invoke(handler: Any, event: Any, *, platform: str = "aws", context: Any = No
     if platform == "azure":
         return _invoke_azure(handler, event, context)
     if platform == "local":
-        from faaskit._context import local_context
+        from faaskit.adapter import local_context
 
         return handler.call(event, context if context is not None else local_context(handler.name))
     raise ConfigurationError(f"unknown platform {platform!r}; use one of {', '.join(PLATFORMS)}")

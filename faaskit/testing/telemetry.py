@@ -17,8 +17,7 @@ from typing import Any
 
 import attrs
 
-from faaskit import _metrics
-from faaskit._logs import fields
+from faaskit.telemetry import add_metric_observer, log_fields, remove_metric_observer
 
 __all__ = ["Telemetry", "capture_telemetry"]
 
@@ -47,7 +46,7 @@ class _Handler(logging.Handler):
         self.seen = seen
 
     def emit(self, record: logging.LogRecord) -> None:
-        data = fields(record)
+        data = log_fields(record)
         original = getattr(record, "_faaskit_text", None)
         if original is not None:  # on Azure the message already is the JSON line
             data["message"] = original
@@ -78,10 +77,10 @@ def capture_telemetry(level: int = logging.DEBUG) -> Iterator[Telemetry]:
 
     logger.addHandler(handler)
     logger.setLevel(level)
-    _metrics.observers.append(observe)
+    add_metric_observer(observe)
     try:
         yield seen
     finally:
-        _metrics.observers.remove(observe)
+        remove_metric_observer(observe)
         logger.removeHandler(handler)
         logger.setLevel(previous)

@@ -42,17 +42,6 @@ def imported(name: str, path: Path) -> Iterator[tuple[int, str]]:
 
 RUNTIME = [(name, path) for name, path in modules() if not is_tooling(name)]
 TOOLS = [(name, path) for name, path in modules() if is_tooling(name)]
-# Private runtime modules tooling still reaches into, each for names not public yet. The list
-# may only shrink: a new private import fails, and so does an entry nothing uses any more.
-KNOWN_PRIVATE = {
-    "faaskit._context",  # local_context, for faaskit.testing.runner
-    "faaskit._cron",  # Cron, Rate, parse, for the dev server's schedules
-    "faaskit._idempotency",  # record_folder, for the lifecycle rules of idempotency records
-    "faaskit._logs",  # the JSON log format, for the CLI and capture_telemetry
-    "faaskit._metrics",  # the metric buffers, for the CLI and capture_telemetry
-    "faaskit.storage._file",  # the file:// blob store the dev server hosts
-    "faaskit.storage._filequeue",  # the file:// queues the dev server pumps
-}
 
 
 def _private(target: str) -> str | None:
@@ -91,8 +80,7 @@ def test_tooling_imports_runtime_only_through_public_names() -> None:
             private = _private(target)
             if private is not None:
                 used.setdefault(private, []).append(f"{path.relative_to(ROOT)}:{line}")
-    assert {k: v for k, v in used.items() if k not in KNOWN_PRIVATE} == {}
-    assert sorted(KNOWN_PRIVATE - set(used)) == []  # made public: take it off the list
+    assert used == {}
 
 
 def test_private_names_are_told_apart_from_public_ones() -> None:

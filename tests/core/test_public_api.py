@@ -80,20 +80,25 @@ PUBLIC = {
         "idempotent queue register_decoder schedule secret stream topic"
     ),
     "faaskit.adapter": (
-        "Adapter BatchEntry Blob Context CookieHeaders Cookies Decoder Events Http InvalidBody "
-        "Pending Queue Schedule Stream Topic Trigger ainvoke cold deferrable env_reader "
-        "error_response "
-        "invoke loads maker shown take_cold_start to_aws to_ncrontab to_response unsupported "
+        "Adapter BatchEntry Blob Context CookieHeaders Cookies Cron Decoder Events Http "
+        "InvalidBody Pending Queue Rate Schedule Stream Topic Trigger ainvoke cold deferrable "
+        "env_reader error_response invoke loads local_context maker parse_schedule "
+        "record_folder shown take_cold_start to_aws to_ncrontab to_response unsupported "
         "writable"
     ),
     "faaskit.storage": (
-        "AccessDenied BlobInfo BlobNotFound BlobStore EventBus InvalidStorageRequest Location "
-        "PreconditionFailed QueueSender StorageError Topic blobs events queues topics"
+        "AccessDenied BlobInfo BlobNotFound BlobStore EventBus FileBlobStore FileQueue "
+        "InvalidStorageRequest Location PreconditionFailed QueueSender StorageError Topic blobs "
+        "events queues topics"
     ),
     "faaskit.storage.backend": (
         "AttributeValue BlobInfo BlobStore Body BusEvent EventBus Location QueueSender Topic "
         "check_attributes check_key check_subject current_trace encode_body read_head reader "
         "store_url structure to_traceparent to_xray unquote_etag"
+    ),
+    "faaskit.telemetry": (
+        "JsonFormatter MetricEntry MetricSink add_metric_observer level_from_environment "
+        "log_fields log_metrics remove_metric_observer set_metric_sink"
     ),
     "faaskit_aws": "",
     "faaskit_azure": "function_app make_wrapper",
