@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from importlib.metadata import entry_points
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -11,6 +12,11 @@ from hypothesis import HealthCheck, settings
 from tests.services import azurite, moto_server, serial_moto_server
 
 __all__ = ["azurite", "moto_server", "serial_moto_server"]
+
+# The dev server fixtures are a second pytest11 entry point; an editable install made before
+# it existed lacks it until reinstalled, so load the plugin by name then.
+if not [e for e in entry_points(group="pytest11") if e.value == "faaskit.devserver.fixtures"]:
+    pytest_plugins = ["faaskit.devserver.fixtures"]
 
 # Property tests judge behaviour, not speed: a loaded CI machine (2 cores, servers, xdist) must
 # not fail them on generation time or a per-example deadline.

@@ -112,9 +112,9 @@ def _event(args: argparse.Namespace, handler: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Import the app, build the event, invoke, print."""
-    from faaskit.devserver.apps import load_app, split_target
     from faaskit.devserver.native import describe
     from faaskit.testing.runner import invoke
+    from faaskit.tooling.apps import load_app, split_target
 
     merge_overrides(args)
     setup_logging(getattr(args, "log_format", "text"), debug=getattr(args, "debug", False))

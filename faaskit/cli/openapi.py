@@ -27,21 +27,10 @@ def add_parser(subparsers: Any) -> None:
     add_debug(parser)
 
 
-def title_of(app: Any) -> str:
-    """The app's name: ``[app] name`` of its ``faaskit.toml``, else the module's name."""
-    if app.path is not None:
-        from faaskit.deploy._config import load_config
-
-        name = load_config(Path(app.path).resolve().parent).name
-        if name:
-            return name
-    return str(app.module.__name__)
-
-
 def run(args: argparse.Namespace) -> int:
     """Load the app and print or write its document."""
-    from faaskit.devserver.apps import load_app
-    from faaskit.devserver.openapi import document
+    from faaskit.devserver.openapi import document, title_of
+    from faaskit.tooling.apps import load_app
 
     app = load_app(args.app)
     text = json.dumps(document(app.handlers, title=args.title or title_of(app)), indent=2)

@@ -128,8 +128,8 @@ def _serve(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from faaskit.devserver.apps import load_app
     from faaskit.devserver.server import DevServer
+    from faaskit.tooling.apps import load_app
 
     local_metrics(Path(args.data) / "metrics.jsonl")
     app = load_app(args.app)

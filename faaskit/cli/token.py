@@ -64,8 +64,8 @@ def add_parser(subparsers: Any) -> None:
 def _issuer(args: argparse.Namespace) -> tuple[str, list[str]]:
     if args.issuer and args.audience:
         return args.issuer, list(args.audience)
-    from faaskit.devserver.apps import load_app
     from faaskit.devserver.keys import declared_issuer
+    from faaskit.tooling.apps import load_app
 
     if not Path(args.app).exists() and args.app == "app.py":
         raise ConfigurationError(

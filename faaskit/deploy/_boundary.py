@@ -20,6 +20,7 @@ TOOLING = (
     "faaskit.deploy",
     "faaskit.devserver",
     "faaskit.testing",
+    "faaskit.tooling",
     "faaskit_aws.deploy",
     "faaskit_azure.deploy",
 )

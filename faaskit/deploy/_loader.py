@@ -1,18 +1,14 @@
-"""Load an app (a module name or a ``.py`` file) and collect its ``faaskit.Handler`` objects."""
+"""The app as the builders see it: :func:`faaskit.tooling.apps.load_app` (the one app loader)
+plus the functions to deploy and the app's ``requirements.txt``.
+"""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import os
 import re
-import sys
-import traceback
 from functools import partial
 from pathlib import Path
-from types import ModuleType
 
-from faaskit import Handler
 from faaskit.deploy._model import App, Function
 from faaskit.deploy._package import (
     is_editable,
@@ -22,77 +18,9 @@ from faaskit.deploy._package import (
     map_requirement_path,
 )
 from faaskit.exceptions import ConfigurationError
+from faaskit.tooling import apps
 
 __all__ = ["load_app"]
-
-_DEF = re.compile(r"^\s*(?:async\s+)?def\s+(\w+)")
-
-
-def _is_path(spec: str) -> bool:
-    return spec.endswith(".py") or "/" in spec or "\\" in spec
-
-
-def _culprit(exc: BaseException, source: Path) -> str:
-    """``file:line (handler 'name')`` for the app line that raised, when it can be found."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename) == source]
-    if not frames or frames[-1].lineno is None:
-        return str(source)
-    line = frames[-1].lineno
-    where = f"{source.name}:{line}"
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return where
-    for text in lines[line - 1 : line + 20]:
-        found = _DEF.match(text)
-        if found:
-            return f"{where}, handler {found.group(1)!r}"
-    return where
-
-
-def _import(spec: str, source: Path | None, name: str, path_entry: Path) -> ModuleType:
-    sys.path.insert(0, str(path_entry))
-    try:
-        if source is not None:
-            unique = f"_faaskit_app_{abs(hash(str(source)))}_{name}"
-            found = importlib.util.spec_from_file_location(unique, source)
-            if found is None or found.loader is None:
-                raise ConfigurationError(f"cannot load app file {str(source)!r}")
-            module = importlib.util.module_from_spec(found)
-            sys.modules[unique] = module
-            found.loader.exec_module(module)
-            return module
-        return importlib.import_module(spec)
-    finally:
-        if str(path_entry) in sys.path:
-            sys.path.remove(str(path_entry))
-
-
-def _foreign(before: set[str], root: Path) -> list[str]:
-    """Modules a loose app file imported from its own folder under a name that the folder,
-    shipped as the package's top level, does not give them (``mypkg.util`` for ``util.py``).
-    """
-    found = []
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if name in before or name.startswith("_faaskit_app_") or not file:
-            continue
-        path = Path(file).resolve()
-        if path.is_relative_to(root):
-            parts = path.relative_to(root).with_suffix("").parts
-            if ".".join(parts[:-1] if parts[-1] == "__init__" else parts) != name:
-                found.append(name)
-    return sorted(found)
-
-
-def _dotted(source: Path) -> str:
-    """``pkg.sub.module`` for a file inside (nested) packages."""
-    parts, folder = [source.stem], source.parent
-    while (folder / "__init__.py").is_file():
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    return ".".join(parts)
-
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")  # pip's rule: a '#' of a URL fragment is no comment
 _INCLUDE = re.compile(r"^(?:-r\s*|--requirement(?:\s*=\s*|\s+))(\S.*)$")
@@ -185,78 +113,25 @@ def _inside(root: Path, where: str, line: str, value: str) -> str:
     return value
 
 
-def _origin(spec: str, path_entry: Path) -> Path | None:
-    sys.path.insert(0, str(path_entry))
-    try:
-        found = importlib.util.find_spec(spec)
-    except (ImportError, ValueError):
-        return None
-    finally:
-        sys.path.remove(str(path_entry))
-    return Path(found.origin) if found and found.origin else None
-
-
 def load_app(spec: str, *, cwd: Path | None = None) -> App:
-    """Import ``spec`` (``samples/hello_http/app.py`` or ``mypkg.app``) and collect its handlers.
+    """Load ``spec`` (``samples/hello_http/app.py``, ``mypkg.app``, ``app.py:handler``) with
+    :func:`faaskit.tooling.apps.load_app` and describe what a build ships.
 
-    A file (or a top-level module) is shipped with the folder it lives in; a module inside a
-    package is shipped with its top-level package. Errors raised while importing (an invalid
-    route, say) come back as :class:`ConfigurationError` naming the file, line and handler.
+    A top-level module is shipped with the folder it lives in; a module inside a package
+    (given by name or by file) with its top-level package. Errors raised while importing (an
+    invalid route, say) come back as :class:`ConfigurationError` naming the file, line and
+    handler.
     """
-    base = (cwd or Path.cwd()).resolve()
-    include: tuple[str, ...] = ()
-    if _is_path(spec):
-        source = (base / spec).resolve()
-        if not source.is_file():
-            raise ConfigurationError(f"app file {spec!r} does not exist")
-        name, root, loose = source.stem, source.parent, True
-        if not name.isidentifier():
-            raise ConfigurationError(
-                f"app file {spec!r}: {name!r} is not an importable module name (Lambda and "
-                "Azure import the app by name); rename it, e.g. to "
-                f"{name.replace('-', '_')}.py"
-            )
-    else:
-        origin = _origin(spec, base)
-        if origin is None:
-            raise ConfigurationError(f"cannot find app module {spec!r} (from {str(base)!r})")
-        source, name, loose = origin, spec, False
-        depth = spec.count(".") + (1 if origin.name == "__init__.py" else 0)
-        if depth == 0:
-            root = origin.parent
-        else:
-            root = origin.parents[depth]
-            include = (spec.split(".")[0],)
-    before = set(sys.modules)
-    try:
-        module = _import(spec, source if loose else None, name, root if loose else base)
-    except ConfigurationError as exc:
-        raise ConfigurationError(f"{_culprit(exc, source)}: {exc}") from exc
-    except Exception as exc:
-        raise ConfigurationError(
-            f"cannot import app {spec!r}: {type(exc).__name__}: {exc}"
-        ) from exc
-    foreign = _foreign(before, root) if loose else []
-    if foreign:
-        raise ConfigurationError(
-            f"app file {spec!r} imports {', '.join(map(repr, foreign))} from its own folder, "
-            "which is shipped without its package, so Lambda and Azure would not find it; "
-            f"build the module instead: faaskit build {_dotted(source)}"
-        )
-    functions: list[Function] = []
-    seen: set[int] = set()
-    for attr, value in vars(module).items():
-        if isinstance(value, Handler) and id(value) not in seen:
-            seen.add(id(value))
-            functions.append(Function.of(attr, value))
-    if not functions:
-        raise ConfigurationError(f"app {spec!r} declares no faaskit handlers")
+    loaded = apps.load_app(spec, cwd=cwd, isolated=True)
     return App(
-        module=name,
-        root=root,
-        include=include,
-        source=str(source),
-        functions=tuple(functions),
-        loaded=module,
-        requirements=_requirements(root),
+        module=loaded.name,
+        root=loaded.root,
+        include=loaded.include,
+        source=str(loaded.source),
+        functions=tuple(
+            Function.of(attribute, handler)
+            for attribute, handler in zip(loaded.attributes, loaded.handlers, strict=True)
+        ),
+        loaded=loaded.module,
+        requirements=_requirements(loaded.root),
     )

@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from faaskit.adapter import Http
+from faaskit.tooling.apps import App
 
-__all__ = ["document"]
+__all__ = ["document", "title_of"]
 
 _ALL = ("get", "put", "post", "delete", "options", "head", "patch")
 _GREEDY = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\+\}")
@@ -92,3 +93,12 @@ def document(handlers: Iterable[Any], *, title: str, version: str = "1.0.0") -> 
     if schemes:
         out["components"] = {"securitySchemes": schemes}
     return out
+
+
+def title_of(app: App) -> str:
+    """The app's name: ``[app] name`` of its ``faaskit.toml``, else its module's name."""
+    from faaskit.deploy._config import load_config
+
+    if app.source is None:
+        return app.name
+    return load_config(app.folder).name or app.name

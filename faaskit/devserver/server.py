@@ -12,13 +12,13 @@ from typing import Any
 
 from faaskit import Handler
 from faaskit.adapter import Http
-from faaskit.devserver.apps import App
 from faaskit.devserver.gate import Gate
 from faaskit.devserver.http import HttpBridge, Route, make_server
 from faaskit.devserver.keys import LocalKeys, declared_issuer
 from faaskit.devserver.local import LocalCloud
 from faaskit.devserver.triggers import TriggerLoop
 from faaskit.exceptions import ConfigurationError
+from faaskit.tooling.apps import App
 
 __all__ = ["DevServer"]
 
@@ -94,15 +94,11 @@ class DevServer:
         with self._lock:
             runtime = self._runtimes.get(handler.name)
             if runtime is None:
-                attribute = next(n for n, v in vars(self.app.module).items() if v is handler)
-                root = Path(self.app.module.__file__ or ".").resolve().parent
-                for _ in self.app.module.__name__.split(".")[1:]:
-                    root = root.parent
                 faaskit_root = Path(__file__).resolve().parents[2]
                 log.info("starting the Lambda runtime client for %s ...", handler.name)
                 runtime = LambdaRuntime(
-                    f"{self.app.module.__name__}.{attribute}",
-                    task_root=root,
+                    f"{self.app.name}.{self.app.attribute(handler)}",
+                    task_root=self.app.root,
                     function_name=handler.name,
                     python_path=[faaskit_root, faaskit_root / "adapters"],
                     stream_output=True,
@@ -168,8 +164,7 @@ class DevServer:
 
     def openapi(self) -> dict[str, Any]:
         """The OpenAPI 3.1 document of the app's HTTP routes (served at ``/openapi.json``)."""
-        from faaskit.cli.openapi import title_of
-        from faaskit.devserver.openapi import document
+        from faaskit.devserver.openapi import document, title_of
 
         return document(self.app.handlers, title=title_of(self.app))
 

@@ -7,21 +7,17 @@ Fixtures:
 - ``azure_events``: ``azure.functions`` trigger objects, ``azure_events.queue(body="hi")``;
 - ``lambda_context`` / ``azure_context``: fake contexts;
 - ``faaskit_invoke``: ``faaskit_invoke(handler, event, platform="aws")`` through the adapter;
-- ``faaskit_server``: start a dev server for an app (``faaskit_server(module_or_path,
-  platform=...)``) on a free loopback port with its data in a temporary folder;
-- ``faaskit_local``: while the test runs, cloud storage URLs (``s3://``, ``azure://``,
-  ``sqs://``, ``azure-queue://``) opened through ``faaskit.storage`` use a temporary folder,
-  as under ``faaskit serve`` (the fixture is the :class:`~faaskit.devserver.local.LocalCloud`);
 - ``lambda_runtime``: start a handler inside the real Lambda runtime client
   (``lambda_runtime("module.handler", task_root=...)``), closed after the test.
 
-Nothing heavy is imported until a fixture is used.
+Nothing heavy is imported until a fixture is used. The fixtures that need the dev server
+(``faaskit_server``, ``faaskit_local``) are a second plugin, :mod:`faaskit.devserver.fixtures`,
+so that the testing helpers never import the dev server (which imports them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,8 +28,6 @@ __all__ = [
     "azure_context",
     "azure_events",
     "faaskit_invoke",
-    "faaskit_local",
-    "faaskit_server",
     "lambda_context",
     "lambda_runtime",
 ]
@@ -105,58 +99,6 @@ def faaskit_invoke() -> Callable[..., Any]:
     from faaskit.testing.runner import invoke
 
     return invoke
-
-
-@pytest.fixture
-def faaskit_local(tmp_path: Path) -> Iterator[Any]:
-    """Cloud storage URLs redirected into a temporary data folder for the test."""
-    from faaskit.devserver.local import LocalCloud
-
-    with LocalCloud(tmp_path / "faaskit-local").installed() as cloud:
-        yield cloud
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def faaskit_server(tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    """Start dev servers (``faaskit_server(app, platform="aws", **options)``); all are stopped
-    after the test. ``app`` is a module, a module name or a file path.
-    """
-    from faaskit.devserver.apps import App, load_app
-    from faaskit.devserver.server import DevServer
-
-    started: list[DevServer] = []
-
-    def start(app: Any, *, platform: str = "aws", **options: Any) -> DevServer:
-        import types
-
-        from faaskit import Handler
-
-        if isinstance(app, types.ModuleType):
-            handlers = tuple(
-                {id(v): v for v in vars(app).values() if isinstance(v, Handler)}.values()
-            )
-            loaded = App(module=app, handlers=handlers, path=None)
-        else:
-            loaded = load_app(str(app))
-        options.setdefault("data", tmp_path / f"faaskit-data-{len(started)}")
-        options.setdefault("interval", 0.05)
-        options.setdefault("retry_delay", 0.05)
-        server = DevServer(loaded, platform=platform, port=_free_port(), **options).start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in reversed(started):
-        server.stop()
 
 
 @pytest.fixture

@@ -61,7 +61,14 @@ def test_the_boundary_lists_every_package_and_only_existing_tooling() -> None:
     assert set(RUNTIME_PACKAGES) == set(SOURCES)
     known = {name for name, _ in modules()}
     assert [name for name in TOOLING if name not in known] == []
-    assert tooling_parts("faaskit") == ("__main__", "cli", "deploy", "devserver", "testing")
+    assert tooling_parts("faaskit") == (
+        "__main__",
+        "cli",
+        "deploy",
+        "devserver",
+        "testing",
+        "tooling",
+    )
     assert tooling_parts("faaskit_aws") == ("deploy",)
     assert len(RUNTIME) > 40  # the walk found the runtime, not an empty tree
 

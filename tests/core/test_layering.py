@@ -5,7 +5,9 @@
 - an adapter reaches the core only through its documented interface: ``faaskit``,
   ``faaskit.adapter``, ``faaskit.exceptions`` and the public storage modules, never a private
   ``faaskit._*`` module;
-- no import cycle among module-level imports anywhere.
+- no import cycle among module-level imports anywhere;
+- no cycle among the tooling packages (CLI, deploy, dev server, testing, the adapters' build
+  code), counting imports inside functions too: each imports the others one way only.
 
 Runtime -> tooling is ``test_boundary.py``'s rule.
 """
@@ -17,7 +19,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from faaskit.deploy._boundary import is_tooling
+from faaskit.deploy._boundary import TOOLING, is_tooling
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = {"faaskit": ROOT / "faaskit", "faaskit_aws": ROOT / "adapters" / "faaskit_aws",
@@ -200,6 +202,31 @@ def import_graph() -> dict[str, set[str]]:
 
 def test_no_import_cycle_anywhere() -> None:
     assert _cycles(import_graph()) == []
+
+
+def _tooling_package(module: str) -> str | None:
+    """The :data:`TOOLING` entry ``module`` belongs to (``faaskit.devserver`` for
+    ``faaskit.devserver.http``), or None for runtime.
+    """
+    return next((t for t in TOOLING if module == t or module.startswith(f"{t}.")), None)
+
+
+def tooling_graph() -> dict[str, set[str]]:
+    """Tooling package -> the other tooling packages it imports, at import time or later."""
+    graph: dict[str, set[str]] = {}
+    for name in MODULES:
+        package = _tooling_package(name)
+        if package is None:
+            continue
+        targets = {_tooling_package(target) for _, target, _ in imports(name)}
+        graph.setdefault(package, set()).update(t for t in targets if t and t != package)
+    return graph
+
+
+def test_tooling_packages_import_each_other_one_way_only() -> None:
+    graph = tooling_graph()
+    assert "faaskit.devserver" in graph["faaskit.cli"]  # the walk sees function-level imports
+    assert _cycles(graph) == []
 
 
 def test_the_cycle_finder_finds_cycles() -> None:

@@ -1,9 +1,12 @@
-"""The app loader: apps that would not import the same way in the cloud are refused."""
+"""The app loader as the builders use it: an app imports in the cloud as it did here, or is
+refused.
+"""
 
 from __future__ import annotations
 
 import sys
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,11 +16,9 @@ from faaskit.deploy import build
 HELLO = Path(__file__).resolve().parents[2] / "samples" / "hello_http" / "app.py"
 
 
-def test_a_file_that_imports_its_own_package_by_name_is_not_shipped_without_it(
+def test_a_file_inside_a_package_is_built_as_a_module_of_that_package(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from faaskit.exceptions import ConfigurationError
-
     package = tmp_path / "proj" / "reviewpkg"
     package.mkdir(parents=True)
     (package / "__init__.py").write_text("", encoding="utf-8")
@@ -38,9 +39,13 @@ def test_a_file_that_imports_its_own_package_by_name_is_not_shipped_without_it(
     monkeypatch.syspath_prepend(str(tmp_path / "proj"))  # as `python -m faaskit` adds the cwd
     for name in ("reviewpkg", "reviewpkg.util"):
         monkeypatch.delitem(sys.modules, name, raising=False)
-    with pytest.raises(ConfigurationError, match=r"reviewpkg\.app"):
-        build("reviewpkg/app.py", target="aws", out=tmp_path / "out", cwd=tmp_path / "proj")
-    assert not (tmp_path / "out").exists()
+    build("reviewpkg/app.py", target="aws", out=tmp_path / "out", cwd=tmp_path / "proj")
+    template = (tmp_path / "out" / "aws" / "template.yaml").read_text(encoding="utf-8")
+    assert "Handler: reviewpkg.app.hello" in template
+    with zipfile.ZipFile(tmp_path / "out" / "aws" / "package.zip") as archive:
+        names = set(archive.namelist())
+    assert {"reviewpkg/__init__.py", "reviewpkg/util.py", "reviewpkg/app.py"} <= names
+    assert "app.py" not in names and "util.py" not in names
 
 
 @pytest.mark.parametrize("module", ["json", "queue", "attrs", "faaskit_aws"])

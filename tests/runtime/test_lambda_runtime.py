@@ -14,7 +14,7 @@ import pytest
 
 from faaskit.testing import aws_event
 from faaskit.testing.lambda_runtime import LambdaFunctionError, LambdaRuntime
-from faaskit.testing.plugin import faaskit_server, lambda_runtime  # noqa: F401
+from faaskit.testing.plugin import lambda_runtime  # noqa: F401
 
 pytest.importorskip("awslambdaric")
 pytestmark = pytest.mark.runtime

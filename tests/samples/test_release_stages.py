@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from faaskit.deploy import build
-from faaskit.devserver.apps import load_app
 from faaskit.testing import invoke
 from faaskit.testing.sources import event, find
+from faaskit.tooling.apps import load_app
 from tests.deploy.helpers import functions_of, lint_errors, load_yaml
 
 pytest.importorskip("humanize")

@@ -8,7 +8,6 @@ from faaskit.testing.plugin import (  # noqa: F401
     azure_context,
     azure_events,
     faaskit_invoke,
-    faaskit_server,
     lambda_context,
     lambda_runtime,
 )
