@@ -18,6 +18,7 @@ while importing (with the app's file, line and handler), an app without handlers
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import re
 import sys
@@ -178,10 +179,13 @@ def _from_module(spec: str, base: Path) -> tuple[str, Path, Path]:
             f"app {spec!r} is neither a file nor a module name (give app.py or pkg.module)"
         )
     _on_path(base)
-    try:
-        found = importlib.util.find_spec(spec)
-    except (ImportError, ValueError) as exc:
-        raise ConfigurationError(f"cannot find app module {spec!r}: {exc}") from exc
+    parts = spec.split(".")
+    # Searched on the file system, not through sys.modules: a package of the same name
+    # imported from another folder (an earlier app) must not hide this one.
+    found = importlib.machinery.PathFinder.find_spec(parts[0], sys.path)
+    for part in parts[1:]:
+        places = found.submodule_search_locations if found is not None else None
+        found = importlib.machinery.PathFinder.find_spec(part, list(places)) if places else None
     if found is None or not found.origin or not Path(found.origin).is_file():
         raise ConfigurationError(
             f"app {spec!r} not found: no module named {spec!r} (from {str(base)!r}); give a "
