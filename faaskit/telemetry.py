@@ -10,9 +10,6 @@ serve`` shows metrics as log lines) and watches every flush with :func:`add_metr
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from faaskit import _metrics
 from faaskit._emf import Entry
 from faaskit._logs import JsonFormatter, level_from_environment
@@ -36,7 +33,7 @@ MetricEntry = Entry
 high resolution, else 60, and ``dimensions`` a tuple of ``(name, value)`` pairs.
 """
 
-MetricSink = Callable[[Any, list[Entry]], None]
+MetricSink = _metrics.Sink
 """``sink(ctx, entries)``: receives the metrics of the invocation ``ctx`` when it ends."""
 
 
