@@ -34,8 +34,17 @@ BUILT_IN_ROLES = {
     "2b629674-e913-4c01-ae53-ef4638d8f975": "Azure Event Hubs Data Sender",
     "4633458b-17de-408a-b874-0445c86b69e6": "Key Vault Secrets User",
 }
+# Cosmos DB's own built-in data-plane roles (sqlRoleDefinitions of every account), from
+# https://learn.microsoft.com/azure/cosmos-db/nosql/security/reference-data-plane-roles
+COSMOS_ROLES = {
+    "00000000-0000-0000-0000-000000000001": "Cosmos DB Built-in Data Reader",
+    "00000000-0000-0000-0000-000000000002": "Cosmos DB Built-in Data Contributor",
+}
 # Existing resources a template may point at without declaring them.
 EXTERNAL = ("Microsoft.KeyVault/vaults/secrets", "Microsoft.Authorization/roleDefinitions")
+# The Cosmos DB account is given as a parameter; its role definitions come with it.
+EXISTING = ("Microsoft.DocumentDB/databaseAccounts",
+            "Microsoft.DocumentDB/databaseAccounts/sqlRoleDefinitions")  # fmt: skip
 # Children of the Function App that exist once the code is published (not template resources).
 PUBLISHED = ("Microsoft.Web/sites/functions", "Microsoft.Web/sites/host")
 GUARD = "subscribeEvents"
@@ -130,6 +139,9 @@ class Evaluator:
                 self.problems.append(f"resourceId({rtype}, {name}): no such Function App")
             if not (self._conditioned or self._if_guard):
                 self.problems.append(f"{rtype} {name} named outside a {GUARD} condition")
+        elif rtype in EXISTING:
+            if rtype.endswith("/sqlRoleDefinitions"):
+                self.roles.append(str(names[-1]))
         elif (rtype, name) not in self.declared and not rtype.startswith(EXTERNAL):
             self.problems.append(f"resourceId({rtype}, {name}) names no resource")
         return f"rid:{rtype}:{name}"
@@ -220,15 +232,17 @@ def grants_by_principal(template: dict[str, Any]) -> dict[str, set[tuple[str, st
     """
     ev = Evaluator(template)
     out: dict[str, set[tuple[str, str]]] = {}
+    names = {**BUILT_IN_ROLES, **COSMOS_ROLES}
     for res in template["resources"]:
-        if res["type"] == "Microsoft.Authorization/roleAssignments":
+        cosmos = res["type"] == "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments"
+        if res["type"] == "Microsoft.Authorization/roleAssignments" or cosmos:
             props = res["properties"]
-            role_id = str(ev.value(props["roleDefinitionId"])).rsplit(":", 1)[-1]
+            role_id = re.split("[:/]", str(ev.value(props["roleDefinitionId"])))[-1]
             principal = str(ev.value(props["principalId"]))
             found = re.fullmatch(r"<reference (rid:.+)>\.identity\.principalId", principal)
             assert found, principal
-            grant = (BUILT_IN_ROLES.get(role_id, role_id), str(ev.value(res["scope"])))
-            out.setdefault(found.group(1), set()).add(grant)
+            scope = str(ev.value(props["scope"] if cosmos else res["scope"]))
+            out.setdefault(found.group(1), set()).add((names.get(role_id, role_id), scope))
     return out
 
 

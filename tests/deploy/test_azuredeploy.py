@@ -13,9 +13,15 @@ from typing import Any
 
 import pytest
 
-from faaskit.deploy import build, configure, load_app
+from faaskit.deploy import Settings, build, configure, load_app
 from faaskit_azure.deploy import connections
-from tests.deploy.arm import BUILT_IN_ROLES, Evaluator, grants_by_principal, role_assignments
+from tests.deploy.arm import (
+    BUILT_IN_ROLES,
+    COSMOS_ROLES,
+    Evaluator,
+    grants_by_principal,
+    role_assignments,
+)
 from tests.deploy.helpers import ALL_TRIGGERS, SAMPLES
 
 AZURE_SAMPLES = list(SAMPLES)
@@ -48,7 +54,7 @@ def test_every_expression_resolves_and_dependencies_are_acyclic(
     ev.walk(template["outputs"])
     assert ev.problems == []
     assert ev.cycle() is None
-    assert ev.roles and set(ev.roles) <= set(BUILT_IN_ROLES)
+    assert ev.roles and set(ev.roles) <= {*BUILT_IN_ROLES, *COSMOS_ROLES}
     names = [(r["type"], str(ev.value(r["name"]))) for r in template["resources"]]
     assert len(names) == len(set(names))  # ARM refuses two resources of one id
     for res in template["resources"]:
@@ -146,6 +152,52 @@ def test_the_staging_slot_can_do_what_production_does_and_no_more(tmp_path: Path
     # without a slot, production alone
     build(str(tmp_path / "app.py"), target="azure", out=tmp_path / "plain")
     assert list(grants_by_principal(_arm(tmp_path / "plain"))) == [site]
+
+
+COSMOS_APP = """
+import faaskit
+
+@faaskit.handler(faaskit.stream("shop/orders"))
+def changed(batch, ctx):
+    return None
+"""
+
+
+@pytest.mark.parametrize("leases", [None, "checkpoints"])
+def test_a_cosmos_trigger_reads_its_container_and_writes_only_its_leases(
+    tmp_path: Path, leases: str | None
+) -> None:
+    (tmp_path / "app.py").write_text(COSMOS_APP, encoding="utf-8")
+    (tmp_path / "faaskit.toml").write_text(
+        '[stages.prod]\nrollout = "canary10-5m"\n[stages.prod.azure]\nplan = "premium"\n',
+        encoding="utf-8",
+    )
+    azure = {"cosmosdb_leases": leases} if leases else {}
+    build(str(tmp_path / "app.py"), target="azure", out=tmp_path / "out", stage="prod",
+          settings=Settings(azure=azure))  # fmt: skip
+    template = _arm(tmp_path / "out")
+    ev = Evaluator(template)
+    ev.walk(template["resources"])
+    assert ev.problems == [] and ev.cycle() is None
+    assert set(ev.roles) & set(COSMOS_ROLES)
+    account = "rid:Microsoft.DocumentDB/databaseAccounts:<param cosmosAccountName>"
+    lease = leases or "leases"
+    by_identity = grants_by_principal(template)
+    cosmos = {
+        who: {g for g in grants if g[0].startswith("Cosmos DB")}
+        for who, grants in by_identity.items()
+    }
+    expected = {
+        ("Cosmos DB Built-in Data Reader", f"{account}/dbs/shop/colls/orders"),
+        ("Cosmos DB Built-in Data Contributor", f"{account}/dbs/shop/colls/{lease}"),
+    }
+    assert len(cosmos) == 2 and all(found == expected for found in cosmos.values())
+    containers = [str(ev.value(r["name"])) for r in template["resources"]
+                  if r["type"].endswith("sqlDatabases/containers")]  # fmt: skip
+    assert containers == [f"<param cosmosAccountName>/shop/{lease}"]
+    settings = _settings(template)
+    assert settings["CosmosDBConnection__accountEndpoint"].startswith("[format('https://{0}.doc")
+    assert "CosmosDBConnection" not in settings
 
 
 def test_stage_settings_become_slot_auth_secrets_vnet_and_cors(tmp_path: Path) -> None:

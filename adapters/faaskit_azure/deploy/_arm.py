@@ -58,6 +58,8 @@ class _Arm:
         self.resources: dict[str, dict[str, Any]] = {}
         self.settings_values: dict[str, Any] = {}
         self.roles: dict[tuple[str, str], list[str]] = {}
+        # (Cosmos DB data-plane role, database, container) -> what the assignment waits for
+        self.cosmos: dict[tuple[str, str, str], tuple[str, ...]] = {}
 
     def add(
         self,
@@ -148,12 +150,18 @@ class _Arm:
             self.grant("Azure Service Bus Data Receiver", scope)
         elif isinstance(trigger, Stream):
             if "/" in trigger.name:
-                database = trigger.name.split("/", 1)[0]
+                database, _, container = trigger.name.partition("/")
+                leases = self.service("cosmosdb_leases", trigger.name, "leases")
                 self.add("Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers",
-                         f"[format('{{0}}/{database}/leases', parameters('cosmosAccountName'))]",
-                         {"resource": {"id": "leases", "partitionKey": {
+                         f"[format('{{0}}/{database}/{leases}', parameters('cosmosAccountName'))]",
+                         {"resource": {"id": leases, "partitionKey": {
                              "paths": ["/id"], "kind": "Hash"}}},
                          api="2024-05-15")  # fmt: skip
+                created = ("[resourceId('Microsoft.DocumentDB/databaseAccounts/sqlDatabases/"
+                           f"containers', parameters('cosmosAccountName'), '{database}', "
+                           f"'{leases}')]")  # fmt: skip
+                self.cosmos[("Cosmos DB Built-in Data Reader", database, container)] = ()
+                self.cosmos[("Cosmos DB Built-in Data Contributor", database, leases)] = (created,)
             else:
                 self.grant("Azure Event Hubs Data Receiver", self.event_hub(trigger.name))
 

@@ -12,6 +12,7 @@ from faaskit.deploy._model import App, Settings
 from faaskit.deploy._names import names_for
 from faaskit.deploy._validate import auth_mode
 from faaskit_azure.deploy._arm import _ACCOUNT, _PLANS, _SITE, SLOT, _Arm, _python
+from faaskit_azure.deploy._arm_cosmos import cosmos_role_assignment
 from faaskit_azure.deploy._arm_roles import role_assignment
 from faaskit_azure.deploy._eventgrid import parameters as grid_parameters
 from faaskit_azure.deploy._eventgrid import subscriptions
@@ -163,6 +164,11 @@ def template(app: App, settings: Settings) -> dict[str, Any]:
         for slot in slots:
             arm.resources[f"role|{role}|{scope}|{slot}"] = role_assignment(
                 role, scope, extra, slot=slot
+            )
+    for (role, database, container), waits in arm.cosmos.items():
+        for slot in slots:
+            arm.resources[f"cosmos|{role}|{database}/{container}|{slot}"] = cosmos_role_assignment(
+                role, database, container, list(waits), slot=slot
             )
     return {
         "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
