@@ -181,3 +181,28 @@ def test_every_tool_uses_this_loader(package: Path) -> None:
     assert [f.attr for f in built.functions] == ["first", "second"]
     with pytest.raises(ConfigurationError, match=r"no module named 'ldr_nowhere'"):
         deploy_load_app("ldr_nowhere", cwd=package)
+
+
+def test_no_other_tool_puts_an_app_on_sys_path() -> None:
+    """The loader is the only tooling module that edits ``sys.path``: a second way of
+    importing apps would be a second loader. The Azure worker script is no loader: it runs
+    in its own process and lays out that process's path as the Functions host does.
+    """
+    import ast
+
+    from faaskit.deploy._boundary import is_tooling
+
+    root = Path(__file__).resolve().parents[2]
+    edits: list[str] = []
+    for path in sorted([*root.glob("faaskit/**/*.py"), *root.glob("adapters/*/deploy/*.py")]):
+        parts = path.relative_to(root).with_suffix("").parts
+        name = ".".join(parts[1:] if parts[0] == "adapters" else parts).removesuffix(".__init__")
+        if not is_tooling(name) or name in (
+            "faaskit.tooling.apps",
+            "faaskit.testing._azure_runner",
+        ):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and ast.unparse(node) == "sys.path":
+                edits.append(f"{name}:{node.lineno}")
+    assert edits == []
