@@ -14,7 +14,8 @@
     secrets = "secretsmanager"         # or "ssm" (SecureString parameters)
     [azure]
     plan = "flex"                      # flex | premium | consumption
-    key_vault = "shop-vault"           # the vault holding the secrets
+    key_vault = "shop-vault"           # the vault holding the secrets (or its resource id,
+                                       # or { name = "...", resource_group = "..." })
     vnet = { subnet = "/subscriptions/.../subnets/functions" }
     unenforced = ["throttle"]          # declared options Azure cannot enforce, acknowledged
     [resources]                        # existing resources, used instead of created
@@ -37,6 +38,7 @@ from typing import Any
 import attrs
 
 from faaskit import Secret, secret
+from faaskit.deploy._vault import VAULT_FORMS, KeyVault, parse_vault
 from faaskit.exceptions import ConfigurationError
 
 __all__ = ["FILE", "LOG_LEVELS", "PLANS", "ROLLOUTS", "Config", "Vpc", "load_config"]
@@ -86,7 +88,7 @@ class Config:
     aws_secrets: str = "secretsmanager"
     azure_plan: str = "flex"
     azure_subnet: str | None = None
-    azure_key_vault: str | None = None
+    azure_key_vault: KeyVault | None = None
     azure_unenforced: tuple[str, ...] = ()
     resources: Mapping[str, str] = attrs.field(factory=dict)
 
@@ -177,7 +179,7 @@ _SCHEMA: dict[str, dict[str, tuple[str, _Parser, str]]] = {
     "azure": {
         "plan": ("azure_plan", _choice(PLANS), f"one of {', '.join(PLANS)}"),
         "vnet": ("azure_subnet", _subnet, '{subnet = "/subscriptions/.../subnets/NAME"}'),
-        "key_vault": ("azure_key_vault", _str, "the name of a Key Vault"),
+        "key_vault": ("azure_key_vault", parse_vault, VAULT_FORMS),
         "unenforced": ("azure_unenforced", _unenforced, f"a list among {list(UNENFORCEABLE)}"),
     },
 }

@@ -185,8 +185,12 @@ class Evaluator:
         return Opaque("?")
 
     def walk(self, node: Any) -> None:
-        """Evaluate every expression under ``node``."""
-        if isinstance(node, dict):
+        """Evaluate every expression under ``node``; a nested deployment's inner template
+        is evaluated on its own (its parameters are the values passed to it).
+        """
+        if isinstance(node, dict) and node.get("type") == "Microsoft.Resources/deployments":
+            self._nested(node)
+        elif isinstance(node, dict):
             guard = "type" in node and node.get("condition") == f"[parameters('{GUARD}')]"
             self._conditioned += guard
             for item in node.values():
@@ -197,6 +201,23 @@ class Evaluator:
                 self.walk(item)
         else:
             self.value(node)
+
+    def _nested(self, res: dict[str, Any]) -> None:
+        props = res["properties"]
+        for key, value in res.items():
+            if key != "properties":
+                self.walk(value)
+        self.walk(props.get("parameters", {}))
+        if props.get("expressionEvaluationOptions", {}).get("scope") != "inner":
+            self.problems.append(f"nested deployment {res['name']}: not evaluated in inner scope")
+            return
+        template = props["template"]
+        if set(props.get("parameters", {})) != set(template.get("parameters", {})):
+            self.problems.append(f"nested deployment {res['name']}: parameters do not match")
+        inner = Evaluator(template)
+        inner.walk(template["resources"])
+        self.problems += [f"nested deployment {res['name']}: {p}" for p in inner.problems]
+        self.roles += inner.roles
 
     def cycle(self) -> list[str] | None:
         """A ``dependsOn`` cycle, if any (as resource names)."""
@@ -226,32 +247,57 @@ class Evaluator:
         return None
 
 
+def _assignments(
+    template: dict[str, Any], ev: Evaluator
+) -> Iterator[tuple[dict[str, Any], Evaluator, dict[str, str], str]]:
+    """``(role assignment, its evaluator, values passed as parameters, where)``, descending into
+    nested deployments (``where`` is ``@<resource group>`` there, else empty).
+    """
+    for res in template["resources"]:
+        if res["type"] == "Microsoft.Resources/deployments":
+            props = res["properties"]
+            inner = Evaluator(props["template"])
+            passed = {f"<param {k}>": str(ev.value(v["value"]))
+                      for k, v in props["parameters"].items()}  # fmt: skip
+            for found, _, _, _ in _assignments(props["template"], inner):
+                yield found, inner, passed, f"@{res['resourceGroup']}"
+        elif res["type"] in ROLE_TYPES:
+            yield res, ev, {}, ""
+
+
+ROLE_TYPES = ("Microsoft.Authorization/roleAssignments",
+              "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments")  # fmt: skip
+
+
+def _grant(res: dict[str, Any], ev: Evaluator, where: str) -> tuple[str, str]:
+    props = res["properties"]
+    cosmos = res["type"] == ROLE_TYPES[1]
+    role_id = re.split("[:/]", str(ev.value(props["roleDefinitionId"])))[-1]
+    scope = str(ev.value(props["scope"] if cosmos else res["scope"]))
+    return {**BUILT_IN_ROLES, **COSMOS_ROLES}.get(role_id, role_id), scope + where
+
+
 def grants_by_principal(template: dict[str, Any]) -> dict[str, set[tuple[str, str]]]:
     """``{identity: {(role name, scope)}}``: each identity (the resource id of the site or
-    slot whose system-assigned identity is the principal) with what it was granted.
+    slot whose system-assigned identity is the principal) with what it was granted; a scope
+    in another resource group ends in ``@<group>``.
     """
-    ev = Evaluator(template)
     out: dict[str, set[tuple[str, str]]] = {}
-    names = {**BUILT_IN_ROLES, **COSMOS_ROLES}
-    for res in template["resources"]:
-        cosmos = res["type"] == "Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments"
-        if res["type"] == "Microsoft.Authorization/roleAssignments" or cosmos:
-            props = res["properties"]
-            role_id = re.split("[:/]", str(ev.value(props["roleDefinitionId"])))[-1]
-            principal = str(ev.value(props["principalId"]))
-            found = re.fullmatch(r"<reference (rid:.+)>\.identity\.principalId", principal)
-            assert found, principal
-            scope = str(ev.value(props["scope"] if cosmos else res["scope"]))
-            out.setdefault(found.group(1), set()).add((names.get(role_id, role_id), scope))
+    for res, ev, passed, where in _assignments(template, Evaluator(template)):
+        principal = str(ev.value(res["properties"]["principalId"]))
+        principal = passed.get(principal, principal)
+        found = re.fullmatch(r"<reference (rid:.+)>\.identity\.principalId", principal)
+        assert found, principal
+        out.setdefault(found.group(1), set()).add(_grant(res, ev, where))
     return out
 
 
 def role_assignments(template: dict[str, Any]) -> list[tuple[str, str]]:
-    """``(role name, scope)`` of each role assignment, the scope evaluated."""
-    ev = Evaluator(template)
-    out = []
-    for res in template["resources"]:
-        if res["type"] == "Microsoft.Authorization/roleAssignments":
-            role_id = str(ev.value(res["properties"]["roleDefinitionId"])).rsplit(":", 1)[-1]
-            out.append((BUILT_IN_ROLES.get(role_id, role_id), str(ev.value(res["scope"]))))
-    return out
+    """``(role name, scope)`` of each Azure role assignment, the scope evaluated (ending in
+    ``@<group>`` when a nested deployment assigns it in another resource group).
+    """
+    return [
+        _grant(res, ev, where)
+        for res, ev, _, where in _assignments(template, Evaluator(template))
+        if res["type"] == ROLE_TYPES[0]
+    ]

@@ -200,6 +200,58 @@ def test_a_cosmos_trigger_reads_its_container_and_writes_only_its_leases(
     assert "CosmosDBConnection" not in settings
 
 
+SECRET_APP = """
+import faaskit
+
+@faaskit.handler(faaskit.http("GET", "/"), env={"DB_PASSWORD": faaskit.secret("db-password"),
+                                             "API_KEY": faaskit.secret("api-key")})
+def home(req, ctx):
+    return {}
+"""
+
+
+@pytest.mark.parametrize(
+    "vault",
+    [
+        '{ name = "shared-kv", resource_group = "shared-rg" }',
+        '"/subscriptions/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0/resourceGroups/shared-rg/providers/'
+        'Microsoft.KeyVault/vaults/shared-kv"',
+    ],
+)
+def test_a_vault_in_another_resource_group_is_granted_through_a_nested_deployment(
+    tmp_path: Path, vault: str
+) -> None:
+    (tmp_path / "app.py").write_text(SECRET_APP, encoding="utf-8")
+    toml = f'[azure]\nkey_vault = {vault}\n[stages.prod]\nrollout = "canary10-5m"\n' \
+        '[stages.prod.azure]\nplan = "premium"\n'  # fmt: skip
+    (tmp_path / "faaskit.toml").write_text(toml, encoding="utf-8")
+    build(str(tmp_path / "app.py"), target="azure", out=tmp_path / "out", stage="prod")
+    template = _arm(tmp_path / "out")
+    ev = Evaluator(template)
+    ev.walk(template["resources"])
+    assert ev.problems == [] and ev.cycle() is None
+    assert set(ev.roles) <= set(BUILT_IN_ROLES)
+    settings = _settings(template)
+    assert settings["API_KEY"] == "@Microsoft.KeyVault(VaultName=shared-kv;SecretName=api-key)"
+    (nested,) = [r for r in template["resources"] if r["type"] == "Microsoft.Resources/deployments"]
+    assert nested["resourceGroup"] == "shared-rg"
+    assert ("subscriptionId" in nested) == vault.startswith('"/subscriptions/')
+    secrets = "rid:Microsoft.KeyVault/vaults/secrets:shared-kv"
+    expected = {("Key Vault Secrets User", f"{secrets}/{name}@shared-rg")
+                for name in ("api-key", "db-password")}  # fmt: skip
+    by_identity = grants_by_principal(template)
+    assert len(by_identity) == 2  # the app and its staging slot
+    for grants in by_identity.values():
+        assert {g for g in grants if g[0].startswith("Key Vault")} == expected
+    # nothing in the deployment's own group names the vault
+    outer = [r for r in template["resources"] if r is not nested]
+    assert "shared-kv/" not in json.dumps(outer).replace("VaultName=shared-kv;", "")
+    nested["properties"]["parameters"].popitem()  # an inner parameter left without a value
+    broken = Evaluator(template)
+    broken.walk(template["resources"])
+    assert any("parameters do not match" in p for p in broken.problems)
+
+
 def test_stage_settings_become_slot_auth_secrets_vnet_and_cors(tmp_path: Path) -> None:
     app = """
     import faaskit

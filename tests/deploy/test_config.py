@@ -12,6 +12,7 @@ import pytest
 import faaskit
 from faaskit.deploy import Config, load_config
 from faaskit.deploy._config import Vpc
+from faaskit.deploy._vault import KeyVault
 from faaskit.exceptions import ConfigurationError
 
 FULL = """
@@ -57,7 +58,7 @@ def test_the_top_level_settings_without_a_stage(tmp_path: Path) -> None:
     assert config.aws_vpc == Vpc(
         subnets=("subnet-0a1b2c3d", "subnet-0a1b2c3e"), security_groups=("sg-0a1b2c3d",)
     )
-    assert config.azure_plan == "premium" and config.azure_key_vault == "shop-vault"
+    assert config.azure_plan == "premium" and config.azure_key_vault == KeyVault(name="shop-vault")
     assert config.rollout == "all-at-once" and config.aws_secrets == "secretsmanager"
     assert config.resources == {"sqs://orders": "arn:aws:sqs:eu-west-1:123456789012:orders"}
 
@@ -131,3 +132,45 @@ def test_a_secret_with_an_invalid_name_is_refused(tmp_path: Path) -> None:
         load_config(_write(tmp_path, '[env]\nTOKEN = { secret = "no spaces allowed" }\n'))
     with pytest.raises(ConfigurationError, match="secret name"):
         faaskit.secret("bad name")
+
+
+SUB = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('"shop-vault"', KeyVault(name="shop-vault")),
+        (f'"/subscriptions/{SUB}/resourceGroups/shared-rg/providers/Microsoft.KeyVault/vaults/kv1"',
+         KeyVault(name="kv1", resource_group="shared-rg", subscription=SUB)),
+        ('{ name = "kv1", resource_group = "shared-rg" }',
+         KeyVault(name="kv1", resource_group="shared-rg")),
+        (f'{{ name = "kv1", resource_group = "shared-rg", subscription = "{SUB}" }}',
+         KeyVault(name="kv1", resource_group="shared-rg", subscription=SUB)),
+    ],
+)  # fmt: skip
+def test_a_key_vault_by_name_resource_id_or_table(
+    tmp_path: Path, value: str, expected: KeyVault
+) -> None:
+    _write(tmp_path, f"[azure]\nkey_vault = {value}\n")
+    assert load_config(tmp_path).azure_key_vault == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"k"',  # too short
+        '"shop--vault"',
+        '{ resource_group = "shared-rg" }',
+        '{ name = "kv1", group = "shared-rg" }',
+        f'{{ name = "kv1", subscription = "{SUB}" }}',
+        '"/subscriptions/x/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/kv1"',
+        '"/subscriptions/not-a-guid/resourceGroups/g/providers/Microsoft.KeyVault/vaults/kv1"',
+    ],
+)
+def test_a_bad_key_vault_is_refused_naming_the_forms(tmp_path: Path, value: str) -> None:
+    _write(tmp_path, f"[azure]\nkey_vault = {value}\n")
+    with pytest.raises(
+        ConfigurationError, match=r"\[azure\]: key 'key_vault' must be a vault name"
+    ):
+        load_config(tmp_path)

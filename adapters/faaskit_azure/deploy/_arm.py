@@ -58,6 +58,8 @@ class _Arm:
         self.resources: dict[str, dict[str, Any]] = {}
         self.settings_values: dict[str, Any] = {}
         self.roles: dict[tuple[str, str], list[str]] = {}
+        # secrets read from a Key Vault in another resource group
+        self.vault_secrets: dict[str, None] = {}
         # (Cosmos DB data-plane role, database, container) -> what the assignment waits for
         self.cosmos: dict[tuple[str, str, str], tuple[str, ...]] = {}
 
@@ -220,10 +222,15 @@ class _Arm:
             )
         for fn in self.app.functions:
             for key, value in environment(fn, self.settings).items():
-                if isinstance(value, Secret):
+                if isinstance(value, Secret) and config.azure_key_vault is not None:
                     vault = config.azure_key_vault
-                    values[key] = f"@Microsoft.KeyVault(VaultName={vault};SecretName={value.name})"
-                    names = f"{_q(str(vault))}, {_q(value.name)}"
+                    values[key] = (
+                        f"@Microsoft.KeyVault(VaultName={vault.name};SecretName={value.name})"
+                    )
+                    if vault.resource_group is not None:
+                        self.vault_secrets[value.name] = None  # through _arm_vault
+                        continue
+                    names = f"{_q(vault.name)}, {_q(value.name)}"
                     scope = f"resourceId('Microsoft.KeyVault/vaults/secrets', {names})"
                     self.grant("Key Vault Secrets User", scope)
                 else:

@@ -14,6 +14,7 @@ from faaskit.deploy._validate import auth_mode
 from faaskit_azure.deploy._arm import _ACCOUNT, _PLANS, _SITE, SLOT, _Arm, _python
 from faaskit_azure.deploy._arm_cosmos import cosmos_role_assignment
 from faaskit_azure.deploy._arm_roles import role_assignment
+from faaskit_azure.deploy._arm_vault import vault_deployment
 from faaskit_azure.deploy._eventgrid import parameters as grid_parameters
 from faaskit_azure.deploy._eventgrid import subscriptions
 
@@ -165,6 +166,9 @@ def template(app: App, settings: Settings) -> dict[str, Any]:
             arm.resources[f"role|{role}|{scope}|{slot}"] = role_assignment(
                 role, scope, extra, slot=slot
             )
+    if arm.vault_secrets and config.azure_key_vault is not None:
+        nested = vault_deployment(config.azure_key_vault, arm.vault_secrets, slots)
+        arm.resources["vault|deployment"] = nested
     for (role, database, container), waits in arm.cosmos.items():
         for slot in slots:
             arm.resources[f"cosmos|{role}|{database}/{container}|{slot}"] = cosmos_role_assignment(
