@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from faaskit.exceptions import InvalidStorageRequest, StorageError
+from faaskit.exceptions import StorageError
 from faaskit.storage.backend import (
     AttributeValue,
     Body,
@@ -29,11 +29,9 @@ from faaskit.storage.backend import (
     EventBus,
     Location,
     Topic,
-    check_attributes,
     check_subject,
-    encode_body,
 )
-from faaskit_aws._sqs import _attribute
+from faaskit_aws._outgoing import text_message
 from faaskit_aws._storage_clients import boto_errors, shared_client, translate
 
 __all__ = ["EventBridgeBus", "SNSTopic", "event_bus", "topic"]
@@ -90,17 +88,7 @@ class SNSTopic(Topic):
         subject: str | None = None,
     ) -> str:
         """``Publish``; the message id SNS assigned."""
-        data = encode_body(body, self._url)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidStorageRequest(
-                f"{self._url}: SNS messages are text; these bytes are not UTF-8"
-            ) from exc
-        request: dict[str, Any] = {"Message": text}
-        checked = check_attributes(attributes, self._url)
-        if checked:
-            request["MessageAttributes"] = {k: _attribute(v) for k, v in checked.items()}
+        request = text_message(body, attributes, self._url, body_field="Message", service="SNS")
         if check_subject(subject, self._url) is not None:
             request["Subject"] = subject
         if self.name.endswith(".fifo"):

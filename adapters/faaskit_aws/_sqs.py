@@ -11,16 +11,15 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from faaskit.exceptions import InvalidStorageRequest, StorageError
+from faaskit.exceptions import StorageError
 from faaskit.storage.backend import (
     AttributeValue,
     Body,
     QueueSender,
-    check_attributes,
     current_trace,
-    encode_body,
     to_xray,
 )
+from faaskit_aws._outgoing import text_message
 from faaskit_aws._storage_clients import boto_errors, shared_client, translate
 
 __all__ = ["SQS_BATCH_BYTES", "SQS_BATCH_SIZE", "SQSQueue"]
@@ -70,17 +69,7 @@ class SQSQueue(QueueSender):
         return self._queue_url
 
     def _entry(self, body: Body, attributes: Mapping[str, AttributeValue] | None) -> dict[str, Any]:
-        data = encode_body(body, self._url)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InvalidStorageRequest(
-                f"{self._url}: SQS message bodies are text; these bytes are not UTF-8"
-            ) from exc
-        entry: dict[str, Any] = {"MessageBody": text}
-        checked = check_attributes(attributes, self._url)
-        if checked:
-            entry["MessageAttributes"] = {k: _attribute(v) for k, v in checked.items()}
+        entry = text_message(body, attributes, self._url, body_field="MessageBody", service="SQS")
         trace = to_xray(current_trace())
         if trace is not None:  # the consumer's Lambda invocation joins the sender's trace
             entry["MessageSystemAttributes"] = {
@@ -138,14 +127,6 @@ class SQSQueue(QueueSender):
                 f"{done + len(ids)} of {total} sent"
             )
         return [ids[str(i)] for i in range(len(chunk))]
-
-
-def _attribute(value: AttributeValue) -> dict[str, Any]:
-    if isinstance(value, bytes):
-        return {"DataType": "Binary", "BinaryValue": value}
-    if isinstance(value, str):
-        return {"DataType": "String", "StringValue": value}
-    return {"DataType": "Number", "StringValue": repr(value)}
 
 
 def _chunks(entries: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
