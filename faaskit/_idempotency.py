@@ -13,6 +13,9 @@ store (``s3://``, ``azure://`` or ``file://``), using only conditional writes:
    is retried later); a lapsed lock or an expired record is taken over with ``if_match``;
    a different payload under the same key raises :class:`IdempotencyKeyReuseError`.
 
+A whole-batch handler (``batch=True``) is made idempotent per item: see
+:mod:`faaskit._idempotency_batch`.
+
 Records are ``<store>/<module>.<function>/<sha256 of the key>.json``. An invocation without a
 deadline (a direct call, the dev server) holds its lock for :data:`DEFAULT_LOCK`.
 """
@@ -30,6 +33,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from faaskit._idempotency_batch import is_batch, take_batch
 from faaskit._idempotency_codec import decode_result, default_key, encode_result, payload_hash
 from faaskit.exceptions import (
     BlobNotFound,
@@ -228,6 +232,16 @@ def idempotent(
 
             @functools.wraps(func)
             async def run_async(event: Any, ctx: Any) -> Any:
+                if is_batch(event):
+                    locks = take_batch(state, event, ctx)
+                    if locks.empty:
+                        return locks.settle(None, ctx)
+                    try:
+                        result = await func(locks.batch, ctx)
+                    except BaseException:
+                        locks.release()
+                        raise
+                    return locks.settle(result, ctx)
                 event_key = state.event_key(event)
                 if event_key is None:
                     return await func(event, ctx)
@@ -248,6 +262,8 @@ def idempotent(
 
         @functools.wraps(func)
         def run(event: Any, ctx: Any) -> Any:
+            if is_batch(event):
+                return _run_batch(state, func, event, ctx)
             event_key = state.event_key(event)
             if event_key is None:
                 return func(event, ctx)
@@ -267,6 +283,18 @@ def idempotent(
         return run
 
     return decorate
+
+
+def _run_batch(state: Idempotency, func: Callable[..., Any], batch: Any, ctx: Any) -> Any:
+    locks = take_batch(state, batch, ctx)
+    if locks.empty:
+        return locks.settle(None, ctx)
+    try:
+        result = func(locks.batch, ctx)
+    except BaseException:
+        locks.release()
+        raise
+    return locks.settle(result, ctx)
 
 
 def _settle(state: Idempotency, key: str, digest: str, etag: str, result: Any, ctx: Any) -> None:

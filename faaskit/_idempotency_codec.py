@@ -37,11 +37,6 @@ def default_key(event: Any, where: str) -> str | None:
     if kind == "BlobEvent" and (event.version or event.etag):
         version = event.version or event.etag
         return f"blob:{event.bucket}/{event.key}@{version}:{event.action}"
-    if kind in ("MessageBatch", "RecordBatch"):
-        raise ConfigurationError(
-            f"{where}: @faaskit.idempotent works per message; declare the queue or stream "
-            "without batch=True so each message runs (and is deduplicated) on its own"
-        )
     raise ConfigurationError(
         f"{where}: no default idempotency key for a {kind}; pass key=, a function of the event"
     )

@@ -307,14 +307,6 @@ def test_key_function_and_events_without_a_default_key(tmp_path: Path) -> None:
     with pytest.raises(faaskit.ConfigurationError, match="no default idempotency key"):
         no_key(event)
 
-    @faaskit.handler(faaskit.queue("q", batch=True))
-    @faaskit.idempotent(url)
-    def whole(batch: faaskit.MessageBatch, ctx: faaskit.Context) -> None:
-        return None
-
-    with pytest.raises(faaskit.ConfigurationError, match="without batch=True"):
-        whole(faaskit.MessageBatch(messages=(_message("x"),)))
-
 
 def test_it_goes_under_the_handler_decorator(tmp_path: Path) -> None:
     with pytest.raises(faaskit.ConfigurationError, match="stack it under"):
