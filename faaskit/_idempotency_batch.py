@@ -16,18 +16,20 @@ after such an item runs either. The handler then sees the rest; afterwards:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from faaskit._batch import BatchResult, _reported
 from faaskit._idempotency_codec import payload_hash
-from faaskit._message import MessageBatch
-from faaskit._stream import RecordBatch
+from faaskit._message import Message, MessageBatch
+from faaskit._stream import Record, RecordBatch
 from faaskit.exceptions import IdempotencyInProgressError, IdempotencyKeyReuseError
 
 if TYPE_CHECKING:
+    from faaskit._context import Context
     from faaskit._idempotency import Idempotency
+    from faaskit._types import Result
 
 __all__ = ["BatchLocks", "is_batch", "take_batch"]
 
@@ -67,7 +69,7 @@ class BatchLocks:
         for lock in self.locks:
             self.state.abandon(lock.key, lock.etag)
 
-    def settle(self, result: Any, ctx: Any) -> Any:
+    def settle(self, result: Result, ctx: Context) -> Result:
         """Complete the items the handler did not report as failed, release the others, and
         return the handler's report with the refused items added.
         """
@@ -86,15 +88,15 @@ class BatchLocks:
         return BatchResult(failed=[i for i in dict.fromkeys(self.order) if i in failed])
 
 
-def _items(batch: MessageBatch | RecordBatch) -> Sequence[Any]:
+def _items(batch: MessageBatch | RecordBatch) -> Sequence[Message | Record]:
     return batch.records if isinstance(batch, RecordBatch) else batch.messages
 
 
-def take_batch(state: Idempotency, batch: MessageBatch | RecordBatch, ctx: Any) -> BatchLocks:
+def take_batch(state: Idempotency, batch: MessageBatch | RecordBatch, ctx: Context) -> BatchLocks:
     """Take each item's key; see the module's documentation for what happens to each item."""
     ordered = isinstance(batch, RecordBatch) or batch.fifo
     items = _items(batch)
-    keep: list[Any] = []
+    keep: list[Message | Record] = []
     locks: list[_Lock] = []
     refused: list[str] = []
     try:
@@ -129,11 +131,15 @@ def take_batch(state: Idempotency, batch: MessageBatch | RecordBatch, ctx: Any) 
     )
 
 
-def _subset(batch: MessageBatch | RecordBatch, items: list[Any]) -> MessageBatch | RecordBatch:
+def _subset(
+    batch: MessageBatch | RecordBatch, items: list[Message | Record]
+) -> MessageBatch | RecordBatch:
     if len(items) == len(batch):
         return batch
     kept = {id(item) for item in items}
     entries = [e for e in batch.entries if id(e.item) in kept]
     if isinstance(batch, RecordBatch):
-        return attrs.evolve(batch, records=items, entries=entries)
-    return attrs.evolve(batch, messages=items, entries=entries)
+        records = [r for r in batch.records if id(r) in kept]
+        return attrs.evolve(batch, records=records, entries=entries)
+    messages = [m for m in batch.messages if id(m) in kept]
+    return attrs.evolve(batch, messages=messages, entries=entries)
