@@ -7,13 +7,9 @@ and https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html .
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from faaskit.exceptions import InvalidStorageRequest
 from faaskit.storage.backend import AttributeValue, Body, check_attributes, encode_body
-
-if TYPE_CHECKING:
-    from faaskit._types import JSONObject
 
 __all__ = ["text_message"]
 
@@ -25,7 +21,7 @@ def text_message(
     *,
     body_field: str,
     service: str,
-) -> JSONObject:
+) -> dict[str, object]:
     """``{body_field: text}``, plus ``MessageAttributes`` when there are any.
 
     Raises :class:`InvalidStorageRequest` naming ``url`` when the body is not UTF-8 or an
@@ -38,7 +34,7 @@ def text_message(
         raise InvalidStorageRequest(
             f"{url}: {service} message bodies are text; these bytes are not UTF-8"
         ) from exc
-    message: JSONObject = {body_field: text}
+    message: dict[str, object] = {body_field: text}
     checked = check_attributes(attributes, url)
     if checked:
         message["MessageAttributes"] = {k: _attribute(v) for k, v in checked.items()}
