@@ -30,6 +30,7 @@ MESSAGES = int(os.environ.get("FAASKIT_FAULT_MESSAGES", "200"))
 DUPLICATES = 0.10
 FAILURES = 0.05
 CONSUMERS = 4
+PER_QUEUE = 100  # messages per SQS queue; see Shards
 
 
 class Faults:
@@ -79,15 +80,21 @@ class Faults:
         assert statuses == {"completed": MESSAGES}
 
 
-def _consume(poll: Callable[[], bool]) -> None:
-    """Run ``poll`` on :data:`CONSUMERS` threads until all of them find nothing left."""
+def _consume(poll: Callable[[], bool], until: Callable[[], bool] | None = None) -> None:
+    """Run ``poll`` on :data:`CONSUMERS` threads until ``until()`` holds, or, without it,
+    until every thread finds nothing left three times in a row."""
     errors: list[BaseException] = []
 
     def loop() -> None:
         idle = 0
         try:
-            while idle < 3:
-                idle = 0 if poll() else idle + 1
+            while not errors and (until() is False if until else idle < 3):
+                if poll():
+                    idle = 0
+                else:
+                    idle += 1
+                    if until:
+                        time.sleep(0.05)
         except BaseException as exc:  # surfaced below
             errors.append(exc)
 
@@ -142,44 +149,17 @@ def test_local_queue(tmp_path: Path) -> None:
     faults.check(store, started, "local queue + file://")
 
 
-def _lambda_event(messages: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "Records": [
-            {
-                "messageId": m["MessageId"],
-                "receiptHandle": m["ReceiptHandle"],
-                "body": m["Body"],
-                "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "0"},
-                "messageAttributes": {},
-                "md5OfBody": m["MD5OfBody"],
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:work",
-                "awsRegion": "us-east-1",
-            }
-            for m in messages
-        ]
-    }
-
-
 @pytest.mark.services
 def test_sqs_on_moto(backend: Backend) -> None:
     if backend.name == "file":
         pytest.skip("the local queue run covers file://")
     import boto3
 
-    from tests.storage.helpers import S3Backend
+    from tests.services import MotoServer
 
-    moto = backend.server if isinstance(backend, S3Backend) else None
-    if moto is None:
-        from tests.services import MotoServer
-
-        context = MotoServer.run()
-        moto = context.__enter__()
-    try:
+    # SQS gets a moto server of its own: a second process (and core) beside the record store's.
+    with MotoServer.run() as moto:
         _sqs_run(backend, boto3.client("sqs", **_moto_options(moto)))
-    finally:
-        if not isinstance(backend, S3Backend):
-            context.__exit__(None, None, None)
 
 
 def _moto_options(moto: Any) -> dict[str, Any]:
@@ -192,55 +172,107 @@ def _moto_options(moto: Any) -> dict[str, Any]:
     }
 
 
+class Shards:
+    """The run's SQS queues and what the consumers have settled so far.
+
+    moto's receive reads the queue's attributes once per returned message, and each read counts
+    the whole queue, so a receive costs O(queue length): the messages are spread over queues of
+    :data:`PER_QUEUE` each, as a producer spreads load over several queues.
+    """
+
+    def __init__(self, sqs: Any, faults: Faults) -> None:
+        self.sqs = sqs
+        self.faults = faults
+        count = max(1, -(-MESSAGES // PER_QUEUE))
+        tag = f"{os.getpid()}-{id(self)}"
+        self.urls = [
+            sqs.create_queue(QueueName=f"faults-{tag}-{i}")["QueueUrl"] for i in range(count)
+        ]
+        self.lock = threading.Lock()
+        self.kept: set[str] = set()  # kept once after success: SQS delivers them again
+        self.deleted: set[str] = set()
+        self.next = 0
+
+    def send(self) -> None:
+        for start in range(0, MESSAGES, 10):
+            self.sqs.send_message_batch(
+                QueueUrl=self.urls[(start // 10) % len(self.urls)],
+                Entries=[
+                    {"Id": str(n), "MessageBody": json.dumps({"n": n})}
+                    for n in range(start, min(start + 10, MESSAGES))
+                ],
+            )
+
+    def done(self) -> bool:
+        with self.lock:
+            return len(self.deleted) >= MESSAGES
+
+    def poll(self) -> bool:
+        """Receive one batch from the next queue, run it as Lambda would, settle it."""
+        with self.lock:
+            url = self.urls[self.next % len(self.urls)]
+            self.next += 1
+        received = self.sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60
+        ).get("Messages", [])
+        if not received:
+            return False
+        name = url.rsplit("/", 1)[1]
+        result = self.faults.handler(_lambda_event(received, name), lambda_context(timeout=60))
+        failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
+        again: list[dict[str, Any]] = []
+        done: list[dict[str, Any]] = []
+        with self.lock:
+            for message in received:
+                if message["MessageId"] in failed:
+                    again.append(message)
+                elif message["MessageId"] not in self.kept and self.faults.duplicate():
+                    self.kept.add(message["MessageId"])
+                    again.append(message)
+                else:
+                    done.append(message)
+        if done:
+            self.sqs.delete_message_batch(QueueUrl=url, Entries=_entries(done))
+            with self.lock:
+                self.deleted.update(m["MessageId"] for m in done)
+        if again:  # what the visibility timeout does after a partial batch failure, at once
+            self.sqs.change_message_visibility_batch(
+                QueueUrl=url, Entries=_entries(again, VisibilityTimeout=0)
+            )
+        return True
+
+
+def _entries(messages: list[dict[str, Any]], **extra: Any) -> list[dict[str, Any]]:
+    return [
+        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], **extra} for i, m in enumerate(messages)
+    ]
+
+
+def _lambda_event(messages: list[dict[str, Any]], queue: str) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "0"},
+                "messageAttributes": {},
+                "md5OfBody": m["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:us-east-1:123456789012:{queue}",
+                "awsRegion": "us-east-1",
+            }
+            for m in messages
+        ]
+    }
+
+
 def _sqs_run(backend: Backend, sqs: Any) -> None:
     store = storage.blobs(backend.new_store())
     faults = Faults(store, seed=2)
-    queue_url = sqs.create_queue(QueueName=f"faults-{os.getpid()}-{id(faults)}")["QueueUrl"]
+    shards = Shards(sqs, faults)
     started = time.monotonic()
-    bodies = [json.dumps({"n": n}) for n in range(MESSAGES)]
-    for start in range(0, MESSAGES, 10):
-        sqs.send_message_batch(
-            QueueUrl=queue_url,
-            Entries=[
-                {"Id": str(i), "MessageBody": body}
-                for i, body in enumerate(bodies[start : start + 10])
-            ],
-        )
-    redeliver: list[dict[str, Any]] = []
-    lock = threading.Lock()
-
-    def poll() -> bool:
-        received = sqs.receive_message(
-            QueueUrl=queue_url, MaxNumberOfMessages=10, VisibilityTimeout=30
-        ).get("Messages", [])
-        with lock:
-            extra, redeliver[:] = redeliver[:3], redeliver[3:]
-        batch = received + extra
-        if not batch:
-            return False
-        result = faults.handler(_lambda_event(batch), lambda_context(timeout=60))
-        failed = {f["itemIdentifier"] for f in result["batchItemFailures"]}
-        done = [m for m in received if m["MessageId"] not in failed]
-        retry = [m for m in received if m["MessageId"] in failed]
-        if done:
-            sqs.delete_message_batch(
-                QueueUrl=queue_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)
-                ],
-            )
-        if retry:  # what the visibility timeout would do, without waiting for it
-            sqs.change_message_visibility_batch(
-                QueueUrl=queue_url,
-                Entries=[
-                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
-                    for i, m in enumerate(retry)
-                ],
-            )
-        with lock:
-            redeliver.extend(m for m in extra if m["MessageId"] in failed)
-            redeliver.extend(m for m in done if faults.duplicate())
-        return True
-
-    _consume(poll)
-    faults.check(store, started, f"SQS on moto + {backend.name}")
+    shards.send()
+    _consume(shards.poll, until=shards.done)
+    faults.check(store, started, f"SQS on moto ({len(shards.urls)} queues) + {backend.name}")
+    assert faults.duplicates == len(shards.kept)
