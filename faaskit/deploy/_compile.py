@@ -18,7 +18,7 @@ from pathlib import Path
 
 from faaskit.deploy._cache import digest, remember
 
-__all__ = ["matches_runtime", "precompile"]
+__all__ = ["compiler_key", "matches_runtime", "precompile"]
 
 
 def matches_runtime(runtime: str) -> bool:
@@ -57,3 +57,11 @@ def precompile(folder: Path) -> int:
         cached.write_bytes(data)
         done += 1
     return done
+
+
+def compiler_key() -> str:
+    """What the byte code :func:`precompile` writes depends on: this interpreter's cache tag,
+    magic number and optimisation level.
+    """
+    tag = sys.implementation.cache_tag or "none"
+    return f"{tag}:{importlib.util.MAGIC_NUMBER.hex()}:{sys.flags.optimize}"

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata as metadata
 import importlib.util
 import re
-import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from faaskit.deploy._boundary import tooling_parts
 from faaskit.deploy._files import shipped_files
 from faaskit.deploy._model import App
 from faaskit.deploy._pipcache import cached_install, install_key
+from faaskit.deploy._requirements import (
+    checks_hashes,
+    is_editable,
+    is_option,
+    is_url,
+    map_option_paths,
+    map_requirement_path,
+    requirement_name,
+    split_line,
+)
 from faaskit.exceptions import ConfigurationError
 
 __all__ = [
@@ -32,6 +42,8 @@ __all__ = [
     "map_option_paths",
     "map_requirement_path",
     "pip_install",
+    "pip_key",
+    "pure_distribution_key",
     "requirement_name",
 ]
 
@@ -53,113 +65,7 @@ _SKIP_DIRS = frozenset(
     }
 )
 _SKIP_SUFFIXES = (".pyc", ".pyo", ".egg-info")
-_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-# pip options whose value is a file or folder (relative to the requirements file holding them)
-_PATH_OPTIONS = ("-c", "--constraint", "-f", "--find-links")
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # two letters at least: not a drive letter
-_ARCHIVES = (".whl", ".zip", ".tar.gz", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tar")
-_EXTRAS = re.compile(r"\[[^\]]*\]$")
 _LINE_OPTION = re.compile(r"\s--?[A-Za-z]")
-
-
-def requirement_name(line: str) -> str:
-    """The normalised project name of a requirement line (``boto3>=1.28`` -> ``boto3``); empty
-    for a pip option line (``--index-url URL``) and a path requirement (``./wheels/x.whl``).
-    """
-    if is_option(line) or map_requirement_path(line, lambda path: path) is not None:
-        return ""
-    found = _NAME.match(line)
-    return re.sub(r"[-_.]+", "-", found.group(1)).lower() if found else ""
-
-
-def is_option(line: str) -> bool:
-    """Whether a requirements-file line is a pip option (``--index-url URL``, ``-c file``)
-    rather than a requirement (which may carry per-line options such as ``--hash``).
-    """
-    return line.lstrip().startswith("-")
-
-
-def checks_hashes(lines: Iterable[str]) -> bool:
-    """Whether pip reads ``lines`` in hash-checking mode (a ``--hash`` on any requirement, or
-    ``--require-hashes``), where every requirement must carry its hashes.
-    """
-    # Tokens, not text: a URL may hold "--hash"; an option line may hold several options.
-    return any(
-        "--require-hashes" in line.split()
-        if is_option(line)
-        else any(token == "--hash" or token.startswith("--hash=") for token in line.split())
-        for line in lines
-    )
-
-
-def is_editable(line: str) -> bool:
-    """Whether a requirements-file line is ``-e``/``--editable`` (not shippable)."""
-    token = line.lstrip()
-    return token.startswith(("--editable", "-e")) and not token.startswith("--editable-")
-
-
-def is_url(value: str) -> bool:
-    """Whether a requirements-file value is a URL (``https://``, ``file:``), not a path."""
-    return bool(_SCHEME.match(value))
-
-
-def _split(line: str) -> list[str]:
-    try:
-        return shlex.split(line)
-    except ValueError as exc:
-        raise ConfigurationError(f"cannot read the requirements line {line!r}: {exc}") from exc
-
-
-def map_option_paths(line: str, change: Callable[[str], str]) -> str:
-    """``line`` with each local path given to ``-c/--constraint`` or ``-f/--find-links``
-    (URLs left alone) replaced by ``change(path)``; the line itself when nothing changed.
-    """
-    tokens = _split(line)
-    out: list[str] = []
-    changed = False
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        index += 1
-        option, value, joiner = "", "", ""
-        if token in _PATH_OPTIONS and index < len(tokens):
-            option, value, joiner = token, tokens[index], " "
-            index += 1
-        elif token.startswith(("--constraint=", "--find-links=")):
-            option, _, value = token.partition("=")
-            joiner = "="
-        elif token[:2] in ("-c", "-f") and len(token) > 2 and not token.startswith("--"):
-            option, value = token[:2], token[2:]
-        if not option:
-            out.append(token)
-            continue
-        new = value if is_url(value) else change(value)
-        changed = changed or new != value
-        out.extend([option, new] if joiner == " " else [f"{option}{joiner}{new}"])
-    return shlex.join(out) if changed else line
-
-
-def map_requirement_path(line: str, change: Callable[[str], str]) -> str | None:
-    """For a requirement naming a local path (``./libs/pkg``, ``../x.whl``, ``dist/y.tar.gz``,
-    extras and markers allowed) the line with that path replaced by ``change(path)``; None for
-    any other line (names, URLs, options).
-    """
-    if is_option(line):
-        return None
-    stripped = line.strip()
-    found = re.match(r"[^\s;]+", stripped)
-    if not found:
-        return None
-    first = found.group(0)
-    path = _EXTRAS.sub("", first)
-    if is_url(path) or "@" in path:
-        return None
-    looks = path.startswith((".", "/", "~")) or "/" in path or "\\" in path
-    if not (looks or path.lower().endswith(_ARCHIVES)):
-        return None
-    return change(path) + first[len(path) :] + stripped[len(first) :]
 
 
 def _wanted(path: Path, root: Path, skip: Iterable[Path]) -> bool:
@@ -209,17 +115,36 @@ def copy_runtime(name: str, target: Path) -> None:
     copy_package(name, target, exclude=(*parts, *(f"{part}.py" for part in parts)))
 
 
+def _pure_distribution(requirement: str) -> metadata.Distribution | None:
+    """The installed distribution of ``requirement`` when it is pure Python with a file list."""
+    try:
+        dist = metadata.distribution(requirement_name(requirement))
+    except metadata.PackageNotFoundError:
+        return None
+    wheel = dist.read_text("WHEEL") or ""
+    if "Root-Is-Purelib: true" not in wheel or not dist.files:
+        return None
+    return dist
+
+
+def pure_distribution_key(requirement: str) -> str | None:
+    """What :func:`copy_pure_distribution` would copy, as a key (name, version and the hash of
+    its ``RECORD``, which lists every file's hash); None when pip must fetch it.
+    """
+    dist = _pure_distribution(requirement)
+    if dist is None:
+        return None
+    record = (dist.read_text("RECORD") or "").encode("utf-8")
+    return f"{dist.metadata['Name']}=={dist.version}:{hashlib.sha256(record).hexdigest()}"
+
+
 def copy_pure_distribution(requirement: str, target: Path) -> bool:
     """Copy an installed pure-Python distribution (any platform can run it) into ``target``.
 
     Returns False when it is not installed here or holds compiled code: pip must fetch it.
     """
-    try:
-        dist = metadata.distribution(requirement_name(requirement))
-    except metadata.PackageNotFoundError:
-        return False
-    wheel = dist.read_text("WHEEL") or ""
-    if "Root-Is-Purelib: true" not in wheel or not dist.files:
+    dist = _pure_distribution(requirement)
+    if dist is None or not dist.files:
         return False
     base = Path(str(dist.locate_file("")))
     for entry in dist.files:
@@ -236,6 +161,42 @@ def copy_pure_distribution(requirement: str, target: Path) -> bool:
 def _installs(line: str) -> bool:
     """Whether a requirements line names something to install (a requirement, or ``-r URL``)."""
     return not is_option(line) or line.lstrip().startswith(("-r", "--requirement"))
+
+
+def _arguments(lines: list[str], base: Path | None) -> tuple[list[str], list[str]]:
+    """The pip options and requirements of requirements-file ``lines``, local paths resolved
+    against ``base``.
+    """
+
+    def absolute(path: str) -> str:
+        return path if base is None or is_url(path) else str((base / path).resolve())
+
+    options: list[str] = []
+    wanted: list[str] = []
+    for line in lines:
+        if is_option(line):
+            options += split_line(map_option_paths(line, absolute))
+        else:
+            wanted.append(map_requirement_path(line, absolute) or line.strip())
+    return options, wanted
+
+
+def pip_key(
+    requirements: Iterable[str],
+    *,
+    platform: str,
+    python_version: str,
+    extra_args: Iterable[str] = (),
+    base: Path | None = None,
+) -> str | None:
+    """The cache key of what :func:`pip_install` installs with the same arguments (the
+    content of local files they name included); None when it installs nothing.
+    """
+    lines = list(requirements)
+    if not any(_installs(line) for line in lines):
+        return None
+    options, wanted = _arguments(lines, base)
+    return install_key([platform, python_version, "cp", *extra_args, *options, *wanted])
 
 
 def pip_install(
@@ -257,19 +218,12 @@ def pip_install(
     handed to pip in a requirements file written in ``workdir`` (a temporary folder otherwise).
     """
     lines = list(requirements)
-    if not any(_installs(line) for line in lines):
+    extra = list(extra_args)
+    key = pip_key(lines, platform=platform, python_version=python_version, extra_args=extra,
+                  base=base)  # fmt: skip
+    if key is None:
         return
-
-    def absolute(path: str) -> str:
-        return path if base is None or is_url(path) else str((base / path).resolve())
-
-    options: list[str] = []
-    wanted: list[str] = []
-    for line in lines:
-        if is_option(line):
-            options += _split(map_option_paths(line, absolute))
-        else:
-            wanted.append(map_requirement_path(line, absolute) or line.strip())
+    options, wanted = _arguments(lines, base)
     as_file = any(_LINE_OPTION.search(line) for line in wanted)
 
     def run(into: Path) -> None:
@@ -284,7 +238,7 @@ def pip_install(
                 sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                 "--no-compile", "--target", str(into), "--platform", platform,
                 "--python-version", python_version, "--implementation", "cp",
-                "--only-binary=:all:", "--upgrade", *extra_args, *options, *given,
+                "--only-binary=:all:", "--upgrade", *extra, *options, *given,
             ]  # fmt: skip
             done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode:
@@ -292,5 +246,4 @@ def pip_install(
                 f"pip could not install {lines} for {platform}:\n{done.stderr.strip()}"
             )
 
-    key = install_key([platform, python_version, "cp", *extra_args, *options, *wanted])
     cached_install(key, target, run)

@@ -1,17 +1,20 @@
 """The reproducible zip writer (``faaskit.deploy._zip``): archives any zip reader accepts,
-the same bytes for the same files, with or without its cache of compressed entries.
+the same bytes for the same files, with or without its cache of compressed entries or a
+layer of entries compressed before.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from faaskit.deploy._zip import write_zip
+from faaskit.deploy._zip import read_layer, write_zip
+from faaskit.exceptions import ConfigurationError
 
 FILES = {
     "app.py": b"print('hi')\n" * 50,
@@ -69,3 +72,51 @@ def test_a_changed_file_is_compressed_afresh(
     write_zip(folder, tmp_path / "two.zip")
     with zipfile.ZipFile(tmp_path / "two.zip") as archive:
         assert archive.read("app.py") == b"print('changed')\n"
+
+
+def test_a_layer_is_copied_in_as_if_its_files_were_in_the_folder(
+    folder: Path, tmp_path: Path
+) -> None:
+    deps = tmp_path / "deps"
+    for name, data in {
+        "attr/__init__.py": b"x = 1\n" * 40,
+        "zz.txt": b"last",
+        "a.txt": b"a",
+    }.items():
+        (deps / name).parent.mkdir(parents=True, exist_ok=True)
+        (deps / name).write_bytes(data)
+    write_zip(deps, tmp_path / "layer.zip")
+    layer = read_layer(tmp_path / "layer.zip")
+    assert layer is not None
+    assert layer.names() == {"attr/__init__.py", "zz.txt", "a.txt"}
+    write_zip(folder, tmp_path / "layered.zip", layer=layer)
+    shutil.copytree(deps, folder, dirs_exist_ok=True)
+    write_zip(folder, tmp_path / "plain.zip")
+    assert (tmp_path / "layered.zip").read_bytes() == (tmp_path / "plain.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "layered.zip") as archive:
+        assert archive.testzip() is None
+        assert archive.read("zz.txt") == b"last"
+
+
+def test_a_name_in_both_the_folder_and_the_layer_is_refused(folder: Path, tmp_path: Path) -> None:
+    write_zip(folder, tmp_path / "layer.zip")
+    layer = read_layer(tmp_path / "layer.zip")
+    assert layer is not None
+    with pytest.raises(ConfigurationError, match=r"app\.py is both"):
+        write_zip(folder, tmp_path / "out.zip", layer=layer)
+
+
+def test_a_truncated_or_foreign_layer_is_never_read(folder: Path, tmp_path: Path) -> None:
+    write_zip(folder, tmp_path / "whole.zip")
+    whole = (tmp_path / "whole.zip").read_bytes()
+    assert read_layer(tmp_path / "whole.zip") is not None
+    for cut in (0, 10, len(whole) // 2, len(whole) - 1):
+        (tmp_path / "cut.zip").write_bytes(whole[:cut])
+        assert read_layer(tmp_path / "cut.zip") is None, cut
+    (tmp_path / "noise.zip").write_bytes(os.urandom(300))
+    assert read_layer(tmp_path / "noise.zip") is None
+    with zipfile.ZipFile(tmp_path / "commented.zip", "w") as archive:
+        archive.writestr("a.txt", b"a")
+        archive.comment = b"not written by faaskit"
+    assert read_layer(tmp_path / "commented.zip") is None
+    assert read_layer(tmp_path / "missing.zip") is None

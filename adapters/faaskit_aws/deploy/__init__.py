@@ -19,6 +19,7 @@ from typing import Any
 from faaskit.adapter import Http
 from faaskit.deploy._compile import matches_runtime, precompile
 from faaskit.deploy._idempotency import record_stores, store_resources
+from faaskit.deploy._layer import Dependencies, drop_shadowed
 from faaskit.deploy._model import App, Function, Settings, logical_id, resource
 from faaskit.deploy._names import VARIABLE as NAMES_VARIABLE
 from faaskit.deploy._names import names_for
@@ -27,10 +28,8 @@ from faaskit.deploy._package import (
     FAASKIT_REQUIREMENTS,
     checks_hashes,
     copy_app,
-    copy_pure_distribution,
     copy_runtime,
     is_option,
-    pip_install,
     requirement_name,
 )
 from faaskit_aws.deploy._idempotency import lifecycle_resources
@@ -128,23 +127,16 @@ def template(
     return out
 
 
-def package(app: App, settings: Settings, zip_path: Path, *, workdir: Path,
-            skip: tuple[Path, ...] = ()) -> None:  # fmt: skip
-    """Write the Lambda deployment package: app code, faaskit, faaskit_aws and dependencies
-    built for the Lambda platform (boto3 left out unless ``settings.include_boto3``), with
-    byte code when this interpreter is the runtime's version.
+def _dependencies(app: App, settings: Settings, workdir: Path) -> Dependencies:
+    """What the package needs besides the app and faaskit's runtime, built for the Lambda
+    platform: faaskit's requirements and the app's (boto3 left out unless
+    ``settings.include_boto3``).
     """
-    folder = workdir / "lambda-package"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    copy_app(app, folder, skip=skip)
-    copy_runtime("faaskit", folder)
-    copy_runtime("faaskit_aws", folder)
-    version = settings.runtime.removeprefix("python")
+    deps = Dependencies(platform=_PLATFORMS[settings.architecture],
+                        python_version=settings.runtime.removeprefix("python"),
+                        extra_args=settings.pip_args, workdir=workdir)  # fmt: skip
     for requirement in FAASKIT_REQUIREMENTS:
-        if not copy_pure_distribution(requirement, folder):
-            pip_install([requirement], folder, platform=_PLATFORMS[settings.architecture],
-                        python_version=version, extra_args=settings.pip_args)  # fmt: skip
+        deps.pure(requirement)
     # pip option lines (--index-url, -c, -f, ...) are kept as they are: only requirements
     # of packages the Lambda runtime provides are left out
     wanted = [
@@ -162,17 +154,32 @@ def package(app: App, settings: Settings, zip_path: Path, *, workdir: Path,
             if is_option(line) and not line.lstrip().startswith(("-r", "--requirement"))
             and "--require-hashes" not in line.split()
         ]  # fmt: skip
-        pip_install([*options, "boto3"], folder, platform=_PLATFORMS[settings.architecture],
-                    python_version=version, extra_args=settings.pip_args, base=app.root,
-                    workdir=workdir)  # fmt: skip
+        deps.pip([*options, "boto3"], base=app.root)
     if settings.include_boto3 and not alone:
         wanted.append("boto3")
-    pip_install(wanted, folder, platform=_PLATFORMS[settings.architecture],
-                python_version=version, extra_args=settings.pip_args, base=app.root,
-                workdir=workdir)  # fmt: skip
-    if matches_runtime(settings.runtime):
+    deps.pip(wanted, base=app.root)
+    return deps
+
+
+def package(app: App, settings: Settings, zip_path: Path, *, workdir: Path,
+            skip: tuple[Path, ...] = ()) -> None:  # fmt: skip
+    """Write the Lambda deployment package: app code, faaskit, faaskit_aws and dependencies
+    built for the Lambda platform, with byte code when this interpreter is the runtime's
+    version. The dependencies come as one cached layer (``faaskit.deploy._layer``): an
+    unchanged rebuild compresses and compiles only the app and faaskit's runtime.
+    """
+    compiled = matches_runtime(settings.runtime)
+    layer = _dependencies(app, settings, workdir).layer(compiled=compiled)
+    folder = workdir / "lambda-package"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    copy_app(app, folder, skip=skip)
+    copy_runtime("faaskit", folder)
+    copy_runtime("faaskit_aws", folder)
+    drop_shadowed(folder, layer)
+    if compiled:
         precompile(folder)
-    write_zip(folder, zip_path)
+    write_zip(folder, zip_path, layer=layer)
     shutil.rmtree(folder)
 
 
