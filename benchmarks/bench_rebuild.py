@@ -8,9 +8,10 @@ Each build is a fresh ``python -m faaskit build`` process with its own build cac
 - one file changed: a helper module of the app edited before each build.
 
 Byte code is written as Python does by default (``PYTHONDONTWRITEBYTECODE`` is dropped), so
-the CLI imports faaskit compiled, as a user's does. The floor is ``python -m faaskit --help`` (interpreter start and the CLI's imports): what no
-build can go below. Times are the median and best of ``--rounds`` builds; ratios are to the
-cold build and to the floor of the same run.
+the CLI imports faaskit compiled, as a user's does. The floor is ``python -m faaskit --help``
+(interpreter start and the CLI's imports): what no build can go below. Times are the median
+and best of ``--rounds`` builds; ratios are to the cold build and to the floor of the same
+run.
 Run: ``python benchmarks/bench_rebuild.py [--rounds N] [--target all|aws|azure]
 [--requirement Pillow==11.0.0]``; with ``PYTHONPATH`` naming another checkout (its root and
 ``adapters``) it times that one.
