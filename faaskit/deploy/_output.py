@@ -1,12 +1,16 @@
-"""Writing artifacts: all-or-nothing output folders, reproducible zips, plain YAML and JSON."""
+"""Writing artifacts: all-or-nothing output folders that keep unchanged files, reproducible
+zips, plain YAML and JSON.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -14,7 +18,7 @@ from typing import Any
 
 from faaskit.deploy._zip import write_zip
 
-__all__ = ["dump_json", "dump_yaml", "staged", "write_zip"]
+__all__ = ["dump_json", "dump_yaml", "keep_unchanged", "staged", "write_zip"]
 
 _PLAIN = re.compile(r"^[A-Za-z_/$][A-Za-z0-9_./${}:+-]*$")
 _RESERVED = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"})
@@ -23,8 +27,9 @@ _RESERVED = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "
 @contextlib.contextmanager
 def staged(out: Path, parts: Iterable[str]) -> Iterator[Path]:
     """Yield an empty staging folder beside ``out``; on success move each of its ``parts``
-    (sub-folders) into ``out``, replacing what was there. On error nothing in ``out`` changes
-    and the staging folder is removed.
+    (sub-folders) into ``out``, replacing what was there, but for the files whose content did
+    not change (:func:`keep_unchanged`). On error nothing in ``out`` changes and the staging
+    folder is removed.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -35,11 +40,40 @@ def staged(out: Path, parts: Iterable[str]) -> Iterator[Path]:
         for part in parts:
             target = out / part
             old = stage / f".{part}-old"
+            if target.is_dir():
+                keep_unchanged(stage / part, target)
             if target.exists():
                 os.replace(target, old)
             os.replace(stage / part, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+def keep_unchanged(new: Path, old: Path) -> int:
+    """Put in the folder ``new`` the very files of ``old`` (hard links: the same file, with its
+    modification time) wherever content and permissions did not change; returns how many.
+
+    A rebuild then changes only what changed, for the tools that compare times (``func``
+    publishing, rsync, make) as for people. ``old`` itself is left as it is.
+    """
+    kept = 0
+    for path in sorted(new.rglob("*")):
+        before = old / path.relative_to(new)
+        try:
+            now, was = path.lstat(), before.lstat()
+            if not (stat.S_ISREG(now.st_mode) and stat.S_ISREG(was.st_mode)):
+                continue
+            if (now.st_size, stat.S_IMODE(now.st_mode)) != (was.st_size, stat.S_IMODE(was.st_mode)):
+                continue
+            if not filecmp.cmp(path, before, shallow=False):
+                continue
+            link = path.with_name(f".{path.name}.kept")
+            os.link(before, link)
+            os.replace(link, path)
+            kept += 1
+        except OSError:  # no such file before, or no hard links here: the new file stays
+            continue
+    return kept
 
 
 def dump_json(data: Any) -> str:

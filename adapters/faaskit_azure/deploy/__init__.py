@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from faaskit.adapter import Queue, Stream, Topic
+from faaskit.deploy._compile import matches_runtime, precompile
 from faaskit.deploy._idempotency import record_stores
 from faaskit.deploy._model import App, Settings, resource
 from faaskit.deploy._output import dump_json
@@ -50,9 +51,10 @@ _DEFAULT_CONNECTIONS = {
     "cosmosdb": "CosmosDBConnection",
 }
 _FUNCIGNORE = (
-    ".git*", ".vscode", ".venv", "__pycache__", "*.pyc", "local.settings.json", "test", "tests",
-    ARM_FILE,
+    ".git*", ".vscode", ".venv", "local.settings.json", "test", "tests", ARM_FILE,
 )  # fmt: skip
+# byte code is published only when the build wrote it for the runtime's Python version
+_BYTE_CODE = ("__pycache__", "*.pyc")
 # Python logging level -> host.json log level (ILogger categories).
 _HOST_LEVELS = {"DEBUG": "Debug", "INFO": "Information", "WARNING": "Warning", "ERROR": "Error"}
 _RESERVED_MODULES = frozenset({"function_app", "faaskit", "faaskit_azure", "azure"})
@@ -259,9 +261,12 @@ def _in_project(app: App, project: Path | None, line: str, path: str) -> str:
 def build(app: App, settings: Settings, out: Path, *, workdir: Path,
           skip: tuple[Path, ...] = ()) -> list[Path]:  # fmt: skip
     """Write the Functions project into ``out``; returns the files faaskit wrote (not the
-    copied app code).
+    copied app code). When this interpreter is the runtime's version every module gets
+    unchecked-hash byte code, published with the project (the Functions host runs the code from
+    a read-only package on Linux plans, where Python cannot write ``__pycache__``).
     """
     del workdir
+    compiled = matches_runtime(settings.runtime)
     out.mkdir(parents=True, exist_ok=True)
     copy_app(app, out, skip=skip)
     copy_runtime("faaskit", out)
@@ -278,7 +283,7 @@ def build(app: App, settings: Settings, out: Path, *, workdir: Path,
         "host.json": dump_json(host_json(app, settings)),
         "requirements.txt": _requirements(app, out),
         "local.settings.json": dump_json({"IsEncrypted": False, "Values": settings_values}),
-        ".funcignore": "\n".join(_FUNCIGNORE) + "\n",
+        ".funcignore": "\n".join(_FUNCIGNORE + (() if compiled else _BYTE_CODE)) + "\n",
     }
     texts[ARM_FILE] = dump_json(arm_template(app, settings))
     records = idempotency_template(record_stores(app))
@@ -286,4 +291,6 @@ def build(app: App, settings: Settings, out: Path, *, workdir: Path,
         texts[RECORDS_FILE] = dump_json(records)
     for name, text in texts.items():
         (out / name).write_text(text, encoding="utf-8")
+    if compiled:
+        precompile(out)
     return [out / name for name in texts]
