@@ -14,17 +14,15 @@ Payload and bindings:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
-
-from attrs import evolve
 
 from faaskit import Context, Headers, HttpRequest, MultiDict, Response
 from faaskit.adapter import Cookies, Http, Pending, maker, to_response
 from faaskit.exceptions import BadRequestError, ConfigurationError
 from faaskit_azure._easy_auth import client_ip, principal, trusted_principal
+from faaskit_azure._http_response import native_response
 
 __all__ = ["HTTP", "AzureHttp", "azure_route", "principal", "register"]
 
@@ -200,39 +198,9 @@ class AzureHttp:
 
     def encode(self, result: Any, raw: Any) -> Any:
         """The ``azure.functions.HttpResponse`` for a :class:`faaskit.Response`."""
-        make = _http_response or _load_http_response()
         if not isinstance(result, Response):
             raise TypeError(f"the HTTP decoder encodes a faaskit.Response, not {result!r}")
-        if not result.headers and not result.cookies:  # the common case, kept short
-            content_type = result.content_type
-            body = result.body
-            if content_type is None and body:
-                content_type = "application/octet-stream"
-            mimetype, charset = _MEDIA.get(content_type) or _media(content_type)
-            response = make(body, status_code=result.status, mimetype=mimetype, charset=charset)
-            if content_type:
-                response.headers["Content-Type"] = content_type
-            return response
-        grouped: dict[str, tuple[str, list[str]]] = {}
-        for name, value in result.header_items():
-            grouped.setdefault(name.lower(), (name, []))[1].append(value)
-        content_type = grouped.get("content-type", ("", [""]))[1][0] or None
-        if content_type is None and result.body:
-            content_type = "application/octet-stream"
-            grouped["content-type"] = ("Content-Type", [content_type])
-        mimetype, charset = _MEDIA.get(content_type) or _media(content_type)
-        response = make(result.body, status_code=result.status, mimetype=mimetype, charset=charset)
-        headers = response.headers
-        for key, (name, values) in grouped.items():
-            if key == "set-cookie":
-                for value in values:
-                    headers.add("Set-Cookie", _cookie_header(value))
-            else:
-                # The worker keeps one value per header name: join lists as RFC 9110 allows.
-                headers[name] = ", ".join(values)
-        for name, cookie in result.cookies.items():
-            headers.add("Set-Cookie", _set_cookie(name, cookie))
-        return response
+        return native_response(result)
 
     def encode_raw(self, result: Any, raw: Any) -> Any:
         """A ``raw=True`` handler's result: native responses as they are, others encoded."""
@@ -241,51 +209,6 @@ class AzureHttp:
         if isinstance(result, func.HttpResponse | str):
             return result
         return self.encode(to_response(result), raw)
-
-
-_http_response: Any = None
-_MEDIA: dict[str | None, tuple[str | None, str | None]] = {}
-
-
-def _load_http_response() -> Any:
-    global _http_response
-    import azure.functions as func
-
-    _http_response = func.HttpResponse
-    return _http_response
-
-
-def _media(content_type: str | None) -> tuple[str | None, str | None]:
-    """``(mimetype, charset)`` of a ``Content-Type`` value, for ``azure.functions.HttpResponse``
-    (remembered for the few values an app uses).
-    """
-    mimetype, _, params = (content_type or "").partition(";")
-    charset = params.partition("charset=")[2].split(";")[0].strip() or None
-    found = (mimetype.strip() or None, charset)
-    if len(_MEDIA) < 32:
-        _MEDIA[content_type] = found
-    return found
-
-
-# What the worker's SimpleCookie parse keeps unquoted (http.cookies._LegalValueChars) or quoted.
-_COOKIE_TEXT = re.compile(r"[\w!#%&'~`><@,:/$*+\-.^|)(?}{=\[\]]*|\"(?:[^\\\"]|\\.)*\"", re.ASCII)
-
-
-def _set_cookie(name: str, cookie: Any) -> str:
-    """The ``Set-Cookie`` value for one response cookie. The worker drops a cookie whose value
-    ``SimpleCookie`` cannot read (a space, a quote, non-ASCII text), so that value goes quoted.
-    """
-    text = cookie if isinstance(cookie, str) else cookie.value
-    if not _COOKIE_TEXT.fullmatch(text):
-        text = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return f"{name}={text}" if isinstance(cookie, str) else evolve(cookie, value=text).header(name)
-
-
-def _cookie_header(value: str) -> str:
-    """A ``Set-Cookie`` header given as a header, its value quoted as :func:`_set_cookie` does."""
-    pair, sep, attributes = value.partition(";")
-    cookie, equals, text = pair.partition("=")
-    return _set_cookie(cookie.strip(), text.strip()) + sep + attributes if equals else value
 
 
 # The host rejects an empty route (it falls back to the function name); an optional parameter
