@@ -206,5 +206,20 @@ def to_response(result: object) -> Response:
 
 
 # NaN and Infinity are not JSON (RFC 8259): serialising them raises instead of sending them.
-_encode = _json.JSONEncoder(separators=(",", ":"), default=_default, allow_nan=False).encode
+_encoder = _json.JSONEncoder(separators=(",", ":"), default=_default, allow_nan=False)
+_c_make_encoder: Any = getattr(_json.encoder, "c_make_encoder", None)
+_ascii = _json.encoder.encode_basestring_ascii
+
+
+def _encode(data: Any) -> str:
+    """``data`` as compact JSON, as ``_encoder.encode`` gives it, calling the C encoder that
+    method builds without the method's own Python layers (a fresh one per call: it keeps the
+    circular-reference markers).
+    """
+    if _c_make_encoder is None:  # an interpreter without the json accelerator
+        return _encoder.encode(data)
+    encode = _c_make_encoder({}, _default, _ascii, None, ":", ",", False, False, False)
+    return "".join(encode(data, 0))
+
+
 _make = maker(Response)

@@ -10,6 +10,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from faaskit import Cookie, Response
 from faaskit._response import to_response
@@ -190,3 +192,35 @@ def test_body_and_status_pair() -> None:
 def test_other_return_values_are_refused(value: Any) -> None:
     with pytest.raises(TypeError):
         to_response(value)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(JSON_VALUES)
+def test_json_bodies_are_what_the_standard_encoder_gives(data: Any) -> None:
+    standard = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode(data)
+    assert Response.json(data).body == standard.encode()
+    if isinstance(data, dict | list):
+        assert to_response(data).body == standard.encode()
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), [float("-inf")]])
+def test_json_refuses_values_that_are_not_json(value: Any) -> None:
+    with pytest.raises(ValueError, match="not JSON compliant"):
+        Response.json({"v": value})
+
+
+def test_json_refuses_a_circular_value_and_is_not_confused_afterwards() -> None:
+    loop: list[Any] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="Circular reference"):
+        Response.json(loop)
+    shared = [1]
+    assert json.loads(Response.json({"a": shared, "b": shared}).body) == {"a": [1], "b": [1]}
+    assert json.loads(Response.json(shared).body) == [1]
