@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json as _json
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Protocol, cast
 
 import attrs
 
@@ -12,6 +12,23 @@ from faaskit._fast import maker
 
 if TYPE_CHECKING:
     from faaskit._response_cookie import Cookie
+
+    class _MakeEncoder(Protocol):
+        """``json.encoder.c_make_encoder``."""
+
+        def __call__(
+            self,
+            markers: dict[int, object] | None,
+            default: Callable[[object], object],
+            encoder: Callable[[str], str],
+            indent: None,
+            key_separator: str,
+            item_separator: str,
+            sort_keys: bool,
+            skipkeys: bool,
+            allow_nan: bool,
+            /,
+        ) -> Callable[[object, int], Iterable[str]]: ...
 
 __all__ = ["Response", "to_response"]
 
@@ -207,11 +224,11 @@ def to_response(result: object) -> Response:
 
 # NaN and Infinity are not JSON (RFC 8259): serialising them raises instead of sending them.
 _encoder = _json.JSONEncoder(separators=(",", ":"), default=_default, allow_nan=False)
-_c_make_encoder: Any = getattr(_json.encoder, "c_make_encoder", None)
+_c_make_encoder: _MakeEncoder | None = getattr(_json.encoder, "c_make_encoder", None)
 _ascii = _json.encoder.encode_basestring_ascii
 
 
-def _encode(data: Any) -> str:
+def _encode(data: object) -> str:
     """``data`` as compact JSON, as ``_encoder.encode`` gives it, calling the C encoder that
     method builds without the method's own Python layers (a fresh one per call: it keeps the
     circular-reference markers).

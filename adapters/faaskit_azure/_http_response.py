@@ -14,19 +14,25 @@ with ``http.cookies.SimpleCookie`` (``azure.functions.http.HttpResponseConverter
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from attrs import evolve
 
-from faaskit import Response
+from faaskit import Cookie, Response
+
+if TYPE_CHECKING:
+    from azure.functions import HttpResponse
+
+    Build = Callable[[bytes, int, str | None, str | None, str | None], HttpResponse]
 
 __all__ = ["native_response"]
 
 _MEDIA: dict[str | None, tuple[str | None, str | None]] = {}
-_build: list[Any] = []  # the function that builds the common response, chosen on first use
+_build: list[Build] = []  # the function that builds the common response, chosen on first use
 
 
-def native_response(result: Response) -> Any:
+def native_response(result: Response) -> HttpResponse:
     """The ``azure.functions.HttpResponse`` for ``result``."""
     if not result.headers and not result.cookies:  # the common case, kept short
         content_type = result.content_type
@@ -39,7 +45,7 @@ def native_response(result: Response) -> Any:
     return _full(result)
 
 
-def _full(result: Response) -> Any:
+def _full(result: Response) -> HttpResponse:
     """A response with headers or cookies of its own."""
     import azure.functions as func
 
@@ -69,7 +75,7 @@ def _full(result: Response) -> Any:
 
 def _constructed(
     body: bytes, status: int, mimetype: str | None, charset: str | None, content_type: str | None
-) -> Any:
+) -> HttpResponse:
     """The common response through the library's constructor."""
     import azure.functions as func
 
@@ -79,7 +85,7 @@ def _constructed(
     return response
 
 
-def _assembler() -> Any:
+def _assembler() -> Build:
     """The common response assembled as ``HttpResponse.__init__`` (azure-functions 1.x)
     assembles it, for a ``bytes`` body, an ``int`` status and a ``Content-Type`` that
     :class:`faaskit.Response` has already refused line breaks in.
@@ -96,21 +102,23 @@ def _assembler() -> Any:
         mimetype: str | None,
         charset: str | None,
         content_type: str | None,
-    ) -> Any:
-        response: Any = new(cls)
-        response._HttpResponse__status_code = status
-        response._HttpResponse__mimetype = "text/plain" if mimetype is None else mimetype
-        response._HttpResponse__charset = "utf-8" if charset is None else charset
-        headers: Any = new(HttpResponseHeaders)
+    ) -> HttpResponse:
+        response = new(cls)
+        headers = new(HttpResponseHeaders)
         headers._list = [("Content-Type", content_type)] if content_type else []
-        response._HttpResponse__headers = headers
-        response._HttpResponse__body = body if type(body) is bytes else bytes(body)
+        response.__dict__ = {
+            "_HttpResponse__status_code": status,
+            "_HttpResponse__mimetype": "text/plain" if mimetype is None else mimetype,
+            "_HttpResponse__charset": "utf-8" if charset is None else charset,
+            "_HttpResponse__headers": headers,
+            "_HttpResponse__body": body if type(body) is bytes else bytes(body),
+        }
         return response
 
     return assembled
 
 
-def _fields(response: Any) -> tuple[Any, ...]:
+def _fields(response: HttpResponse) -> tuple[object, ...]:
     """What the worker reads from a response, and how the object stores it."""
     return (
         type(response),
@@ -125,7 +133,7 @@ def _fields(response: Any) -> tuple[Any, ...]:
     )
 
 
-def _probe() -> Any:
+def _probe() -> Build:
     """The assembler when it gives what the constructor gives, else the constructor."""
     try:
         assemble = _assembler()
@@ -137,7 +145,7 @@ def _probe() -> Any:
     return assemble
 
 
-def _chosen() -> Any:
+def _chosen() -> Build:
     _build.append(_probe())
     return _build[0]
 
@@ -158,7 +166,7 @@ def _media(content_type: str | None) -> tuple[str | None, str | None]:
 _COOKIE_TEXT = re.compile(r"[\w!#%&'~`><@,:/$*+\-.^|)(?}{=\[\]]*|\"(?:[^\\\"]|\\.)*\"", re.ASCII)
 
 
-def _set_cookie(name: str, cookie: Any) -> str:
+def _set_cookie(name: str, cookie: str | Cookie) -> str:
     """The ``Set-Cookie`` value for one response cookie. The worker drops a cookie whose value
     ``SimpleCookie`` cannot read (a space, a quote, non-ASCII text), so that value goes quoted.
     """
