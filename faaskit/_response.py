@@ -30,6 +30,7 @@ if TYPE_CHECKING:
             /,
         ) -> Callable[[object, int], Iterable[str]]: ...
 
+
 __all__ = ["Response", "to_response"]
 
 _JSON = "application/json"
